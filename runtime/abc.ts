@@ -1,0 +1,3 @@
+/** `trio.abc`: the interfaces you implement to plug into the runtime. */
+export type { Instrument } from "./instrument.ts";
+export type { Clock } from "./clock.ts";

@@ -1,0 +1,97 @@
+import type { CancelScope } from "./cancel-scope.ts";
+import type { DeadlineEntry } from "./deadline-heap.ts";
+import type { Nursery } from "./nursery.ts";
+import type { Runner } from "./runner.ts";
+
+/** Where a task is in its life. */
+export enum TaskState {
+  /** Spawned; its function has not been called yet. */
+  New,
+  /** Waiting in the run queue for its next step. */
+  Runnable,
+  /** The task the run loop is stepping now. */
+  Running,
+  /** Parked in `waitTaskRescheduled`, until `reschedule`. */
+  Blocked,
+  /** Awaiting a promise the runtime did not make; it runs again when that settles. */
+  Foreign,
+  /** Exited. */
+  Done,
+}
+
+/** Called when a blocked task's cancel scope is cancelled; see `lowlevel.waitTaskRescheduled`. */
+export type AbortFn = (raiseCancel: () => never) => Abort;
+
+/** What an {@link AbortFn} did. */
+export enum Abort {
+  /** The wait was undone; the task is woken with `Cancelled`. */
+  SUCCEEDED = "SUCCEEDED",
+  /** The wait could not be undone now; whoever wakes the task later must `reschedule` it. */
+  FAILED = "FAILED",
+}
+
+/**
+ * A task: one async function running under the run loop, the unit that
+ * nurseries start, cancel scopes cancel and instruments observe.
+ */
+export class Task {
+  /** The task's name: its function's name unless given at spawn. */
+  readonly name: string;
+  /** The nursery this task belongs to (`null` for the root task). */
+  parentNursery: Nursery | null;
+  /** During `nursery.start`, the nursery the task will move to once it calls `started()`. */
+  eventualParentNursery: Nursery | null = null;
+  /** Nurseries this task has open, outermost first. */
+  readonly childNurseries: Nursery[] = [];
+  /** Free for blocking primitives to note why the task is blocked (Trio's `custom_sleep_data`). */
+  customSleepData: unknown = undefined;
+
+  /** @internal */ readonly runner: Runner;
+  /** @internal */ state: TaskState = TaskState.New;
+  /** @internal the function and arguments, until the first step calls them */
+  fn: ((...args: never[]) => unknown) | null;
+  /** @internal */ args: unknown[] | null;
+  /** @internal the innermost cancel scope the task is in */
+  scope: CancelScope;
+  /** @internal resolves the promise the task is parked on */
+  resolveWake: ((value: unknown) => void) | null = null;
+  /** @internal rejects it */
+  rejectWake: ((error: unknown) => void) | null = null;
+  /** @internal what the next step delivers: a value, or an error when `nextIsError` */
+  nextValue: unknown = undefined;
+  /** @internal */ nextIsError = false;
+  /** @internal the checkpoint that queued this step still has to check for cancellation */
+  checkCancelOnWake = false;
+  /** @internal */ abortFn: AbortFn | null = null;
+  /** @internal the deadline that wakes this task from `sleepUntil` */
+  sleepEntry: DeadlineEntry | null = null;
+  /** @internal task-local context values; shared with the parent until the first write */
+  context: Map<unknown, unknown>;
+  /** @internal */ contextShared: boolean;
+  /** @internal counters for testing.assertCheckpoints */
+  cancelPoints = 0;
+  /** @internal */ schedulePoints = 0;
+
+  constructor(
+    runner: Runner,
+    name: string,
+    parentNursery: Nursery | null,
+    scope: CancelScope,
+    fn: (...args: never[]) => unknown,
+    args: unknown[],
+    context: Map<unknown, unknown>,
+  ) {
+    this.runner = runner;
+    this.name = name;
+    this.parentNursery = parentNursery;
+    this.scope = scope;
+    this.fn = fn;
+    this.args = args;
+    this.context = context;
+    this.contextShared = true;
+  }
+
+  toString(): string {
+    return `<Task ${this.name}>`;
+  }
+}
