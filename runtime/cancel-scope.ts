@@ -1,6 +1,6 @@
 import { currentTaskFor, maybeCurrentTask } from "./current.ts";
 import type { DeadlineEntry } from "./deadline-heap.ts";
-import { internalError, TrioRuntimeError } from "./errors.ts";
+import { Cancelled, internalError, TrioRuntimeError } from "./errors.ts";
 import { withoutCancelled } from "./exception-group.ts";
 import type { Runner } from "./runner.ts";
 import type { Task } from "./task.ts";
@@ -46,6 +46,7 @@ export class CancelScope {
   /** @internal tasks whose innermost scope is this one */
   readonly tasks = new Set<Task>();
   /** @internal */ deadlineEntry: DeadlineEntry | null = null;
+  #abortController: AbortController | null = null;
 
   constructor(options: CancelScopeOptions = {}) {
     this.#deadline = options.deadline === undefined ? Infinity : checkDeadline(options.deadline, "CancelScope deadline");
@@ -93,12 +94,35 @@ export class CancelScope {
   }
 
   /**
+   * An `AbortSignal` that aborts (with a `Cancelled` as its reason) when code
+   * in this scope is cancelled, by this scope or by an outer one that is not
+   * shielded off. Pass it to `fetch` and other Node APIs that take a signal,
+   * so that awaiting them is cancellable too.
+   * @example
+   * await trio.moveOnAfter(5, (scope) => fetch(url, { signal: scope.signal }));
+   */
+  get signal(): AbortSignal {
+    if (this.#abortController === null) {
+      this.#abortController = new AbortController();
+      if (this.#state === "active" ? isScopeCancelled(this) : this.#cancelCalled) this.abortSignal();
+    }
+    return this.#abortController.signal;
+  }
+
+  /** @internal Aborts the signal, if anyone asked for it. */
+  abortSignal(): void {
+    const controller = this.#abortController;
+    if (controller !== null && !controller.signal.aborted) controller.abort(new Cancelled("the cancel scope was cancelled"));
+  }
+
+  /**
    * Cancels the scope: blocked tasks inside wake with `Cancelled`, and every
    * later checkpoint inside raises it. Idempotent; not a checkpoint.
    */
   cancel(): void {
     if (this.#cancelCalled) return;
     this.#cancelCalled = true;
+    this.abortSignal();
     if (this.#state === "active") {
       this.runner!.unscheduleScopeDeadline(this);
       this.runner!.deliverCancellation(this);
@@ -152,7 +176,7 @@ export class CancelScope {
    * scope is the outermost cancelled one the task can see, that is, the
    * cancellation came from here and not from further out.
    */
-  exit(task: Task, failed: boolean, error: unknown, strict = task.runner.strictExceptionGroups): { failed: boolean; error: unknown } {
+  exit(task: Task, failed: boolean, error: unknown): { failed: boolean; error: unknown } {
     if (task.scope !== this) {
       // Bodies are callbacks, so this only happens when a scope's run() was not awaited.
       throw new TrioRuntimeError(
@@ -171,7 +195,7 @@ export class CancelScope {
     if (!failed) return { failed, error };
     const catches = this.#cancelCalled && (this.#shield || !isScopeCancelled(parent));
     if (!catches) return { failed, error };
-    const split = withoutCancelled(error, strict);
+    const split = withoutCancelled(error);
     if (split.hadCancelled) this.#cancelledCaught = true;
     return split.empty ? { failed: false, error: undefined } : { failed: true, error: split.rest };
   }

@@ -11,6 +11,7 @@ export type { SpawnOptions } from "./spawn-args.ts";
 export { CancelScope, type CancelScopeOptions } from "./cancel-scope.ts";
 export { moveOnAfter, moveOnAt, failAfter, failAt, currentEffectiveDeadline } from "./timeouts.ts";
 export { sleep, sleepUntil, sleepForever, currentTime } from "./sleep.ts";
+export { cancellable } from "./cancellable.ts";
 export {
   TrioError,
   Cancelled,

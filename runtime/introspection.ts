@@ -50,3 +50,14 @@ export function spawnSystemTask(...input: unknown[]): Task {
   const runner = currentRunnerFor("lowlevel.spawnSystemTask()");
   return runner.spawn(fn, args, runner.systemNursery!, options.name, runner.outsideContext);
 }
+
+/**
+ * The `AbortSignal` of the current task's innermost cancel scope: it aborts
+ * when the task is cancelled. Hand it to APIs that take a signal (`fetch`,
+ * `setTimeout` from `node:timers/promises`, `events.once`).
+ * @example
+ * const response = await fetch(url, { signal: trio.lowlevel.currentCancelSignal() });
+ */
+export function currentCancelSignal(): AbortSignal {
+  return currentTaskFor("lowlevel.currentCancelSignal()").scope.signal;
+}

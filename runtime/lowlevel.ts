@@ -8,6 +8,7 @@ export {
   addInstrument,
   removeInstrument,
   spawnSystemTask,
+  currentCancelSignal,
 } from "./introspection.ts";
 export { waitTaskRescheduled, reschedule } from "./park.ts";
 export { Abort, Task, type AbortFn } from "./task.ts";

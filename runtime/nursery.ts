@@ -254,7 +254,7 @@ export async function openNursery<R>(
     error = e;
   }
   const gathered = await nursery.bodyFinished(failed, error);
-  const rest = scope.exit(task, gathered.failed, gathered.error, nursery.strict);
+  const rest = scope.exit(task, gathered.failed, gathered.error);
   if (rest.failed) throw rest.error;
   return result as R;
 }

@@ -258,6 +258,7 @@ export class Runner {
     const stack = [scope];
     while (stack.length) {
       const s = stack.pop()!;
+      s.abortSignal();
       for (const task of [...s.tasks]) if (task.abortFn !== null) this.#attemptAbort(task);
       for (const child of s.children) if (!child.shield) stack.push(child);
     }

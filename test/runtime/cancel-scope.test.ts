@@ -107,12 +107,17 @@ describe("CancelScope", () => {
   it("lets cancelShieldedCheckpoint pass inside a cancelled scope", async () => {
     await runMocked(async () => {
       const scope = new trio.CancelScope();
+      let passed = false;
       await scope.run(async () => {
         scope.cancel();
         await trio.lowlevel.cancelShieldedCheckpoint();
         await trio.lowlevel.cancelShieldedCheckpoint();
+        passed = true;
         await expect(trio.lowlevel.checkpoint()).rejects.toBeInstanceOf(trio.Cancelled);
       });
+      // A Cancelled escaping too early would be absorbed by the scope: check we got here.
+      expect(passed).toBe(true);
+      expect(scope.cancelledCaught).toBe(false);
     });
   });
 
@@ -218,6 +223,7 @@ describe("shield", () => {
     await runMocked(async () => {
       const outer = new trio.CancelScope();
       const inner = new trio.CancelScope();
+      const reached: string[] = [];
       await outer.run(async () => {
         await inner.run(async () => {
           await trio.lowlevel.checkpoint();
@@ -228,6 +234,7 @@ describe("shield", () => {
           inner.shield = true;
           expect(inner.shield).toBe(true);
           await trio.lowlevel.checkpoint(); // shielded from outer
+          reached.push("shielded checkpoint passed");
 
           const innermost = new trio.CancelScope();
           await innermost.run(async () => {
@@ -236,18 +243,26 @@ describe("shield", () => {
             await expect(trio.lowlevel.checkpoint()).rejects.toBeInstanceOf(trio.Cancelled);
           });
           await trio.lowlevel.checkpoint();
+          reached.push("innermost done");
 
           inner.shield = false;
           await expect(trio.lowlevel.checkpoint()).rejects.toBeInstanceOf(trio.Cancelled);
 
           inner.shield = true;
           await trio.lowlevel.checkpoint();
+          reached.push("shield raised again");
           // Nor does a shield protect from its own scope's cancellation.
           inner.cancel();
           await trio.lowlevel.checkpoint();
+          reached.push("not reached");
         });
-        expect(inner.cancelledCaught).toBe(true);
+        reached.push("after inner");
       });
+      // Cancelled escaping where it should not would be absorbed by a scope:
+      // the markers show how far the body really got.
+      expect(reached).toEqual(["shielded checkpoint passed", "innermost done", "shield raised again", "after inner"]);
+      expect(inner.cancelledCaught).toBe(true);
+      expect(outer.cancelledCaught).toBe(false);
     });
   });
 
@@ -266,14 +281,17 @@ describe("shield", () => {
     await runMocked(async () => {
       const outer = new trio.CancelScope();
       const shielded = new trio.CancelScope({ shield: true });
+      let passedShielded = false;
       await outer.run(async () => {
         await shielded.run(async () => {
           outer.cancel();
           await trio.lowlevel.checkpoint();
+          passedShielded = true;
           shielded.shield = false;
           await expect(trio.lowlevel.checkpoint()).rejects.toBeInstanceOf(trio.Cancelled);
         });
       });
+      expect(passedShielded).toBe(true);
     });
   });
 
@@ -346,6 +364,47 @@ describe("cancel before, during and after entry", () => {
   });
 });
 
+describe("deadline values", () => {
+  it("refuses a NaN deadline, in the constructor and on the property", async () => {
+    await runMocked(async () => {
+      expect(() => new trio.CancelScope({ deadline: NaN })).toThrow(/NaN/);
+      const scope = new trio.CancelScope({ deadline: 5 });
+      expect(() => {
+        scope.deadline = NaN;
+      }).toThrow(/NaN/);
+      expect(scope.deadline).toBe(5);
+    });
+  });
+
+  it("treats a deadline of -Infinity as already expired", async () => {
+    await runMocked(async () => {
+      const scope = new trio.CancelScope({ deadline: -Infinity });
+      expect(scope.cancelCalled).toBe(true);
+      await scope.run(() => trio.sleepForever());
+      expect(scope.cancelledCaught).toBe(true);
+    });
+  });
+});
+
+describe("nurseries and checkpoints", () => {
+  it("runs a nursery's body even in a cancelled scope, and its exit is a checkpoint", async () => {
+    // As the tutorial says: entering a nursery is not a checkpoint, leaving it is.
+    await runMocked(async () => {
+      const record: string[] = [];
+      const scope = new trio.CancelScope();
+      await scope.run(async () => {
+        scope.cancel();
+        await trio.openNursery(async () => {
+          record.push("body ran");
+        });
+        record.push("not reached");
+      });
+      expect(record).toEqual(["body ran"]);
+      expect(scope.cancelledCaught).toBe(true);
+    });
+  });
+});
+
 describe("a scope can be run only once", () => {
   it("refuses a second run after the first has finished, saying a scope is single-use", async () => {
     await runMocked(async () => {
@@ -413,16 +472,21 @@ describe("deadlines on a running scope", () => {
 
       start = trio.currentTime();
       const third = new trio.CancelScope();
+      const thirdProgress: string[] = [];
       await third.run(async () => {
         await trio.lowlevel.checkpoint();
         third.deadline = start + 10;
         await trio.lowlevel.checkpoint();
         clock.jump(5);
         await trio.lowlevel.checkpoint();
+        thirdProgress.push("jumped to start + 5 without cancel");
         third.deadline = start + 1; // already in the past
         await expect(trio.lowlevel.checkpoint()).rejects.toBeInstanceOf(trio.Cancelled);
         await expect(trio.lowlevel.checkpoint()).rejects.toBeInstanceOf(trio.Cancelled);
+        thirdProgress.push("end of body");
       });
+      expect(thirdProgress).toEqual(["jumped to start + 5 without cancel", "end of body"]);
+      expect(third.cancelledCaught).toBe(false);
     });
   });
 

@@ -170,6 +170,7 @@ describe("the current task across foreign awaits", () => {
   });
 
   it("counts a task awaiting a host promise in tasksAwaitingForeign", async () => {
+    // Not in Trio (Python has no foreign awaits); the README lists the counter.
     await runMocked(async () => {
       let release!: () => void;
       const foreign = new Promise<void>((resolve) => {

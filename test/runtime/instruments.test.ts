@@ -252,6 +252,58 @@ describe("what a hook may call", () => {
     expect(stamps).toContain("before at 2");
     expect(stamps.at(-1)).toBe("exited at 2");
   });
+
+  it("calls every hook inside the run, and the step and exit hooks with the stepped task current", async () => {
+    const readStderr = captureStderr();
+    const called = new Set<string>();
+    const problems: string[] = [];
+    const inRun = (hook: string) => {
+      try {
+        trio.currentTime();
+        called.add(hook);
+      } catch (e) {
+        problems.push(`${hook}: ${(e as Error).message}`);
+      }
+    };
+    const inTask = (hook: string) => (task: Task) => {
+      inRun(hook);
+      try {
+        if (trio.lowlevel.currentTask() !== task) problems.push(`${hook}: another task is current`);
+      } catch (e) {
+        problems.push(`${hook}: ${(e as Error).message}`);
+      }
+    };
+    const instrument: trio.abc.Instrument = {
+      beforeRun: () => inRun("beforeRun"),
+      afterRun: () => inRun("afterRun"),
+      beforeIoWait: () => inRun("beforeIoWait"),
+      afterIoWait: () => inRun("afterIoWait"),
+      taskSpawned: () => inRun("taskSpawned"),
+      taskScheduled: () => inRun("taskScheduled"),
+      beforeTaskStep: inTask("beforeTaskStep"),
+      afterTaskStep: inTask("afterTaskStep"),
+      taskExited: inTask("taskExited"),
+    };
+    await trio.run({ clock: autojump(), instruments: [instrument] }, async () => {
+      await trio.lowlevel.checkpoint();
+      await trio.sleep(1);
+    });
+    expect(problems).toEqual([]);
+    expect([...called].sort()).toEqual(
+      [
+        "afterIoWait",
+        "afterRun",
+        "afterTaskStep",
+        "beforeIoWait",
+        "beforeRun",
+        "beforeTaskStep",
+        "taskExited",
+        "taskScheduled",
+        "taskSpawned",
+      ].sort(),
+    );
+    expect(readStderr()).toBe("");
+  });
 });
 
 describe("a hook that throws", () => {

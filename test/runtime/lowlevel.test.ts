@@ -301,7 +301,27 @@ describe("waitTaskRescheduled and reschedule", () => {
     });
   });
 
+  it("tears the run down with TrioInternalError when an abort function throws", async () => {
+    // Trio: an abort_fn must not raise; if it does, run() raises TrioInternalError.
+    const err = new Error("broken abort");
+    const caught = await trio
+      .run({ clock: autojump() }, async () => {
+        await trio.moveOnAfter(1, () =>
+          lowlevel.waitTaskRescheduled(() => {
+            throw err;
+          }),
+        );
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(caught).toBeInstanceOf(trio.TrioInternalError);
+    expect((caught as Error).cause).toBe(err);
+  });
+
   it("refuses to reschedule a task that is not parked, saying so", async () => {
+    // Trio treats this as a bug in the caller (an assertion); a clear error is the JS equivalent.
     await runMocked(async () => {
       expect(() => lowlevel.reschedule(lowlevel.currentTask(), { value: 1 })).toThrow(/not (parked|blocked|waiting)/i);
     });
@@ -321,6 +341,7 @@ describe("currentStatistics", () => {
         let stats = lowlevel.currentStatistics();
         expect(stats.tasksLiving).toBe(base.tasksLiving + 1);
         expect(stats.tasksRunnable).toBe(0);
+        // As in Trio, cancel() aborts the child's wait at once, so it is runnable right away.
         n.cancelScope.cancel();
         stats = lowlevel.currentStatistics();
         expect(stats.tasksRunnable).toBe(1);
@@ -405,6 +426,7 @@ describe("RunVar", () => {
   });
 
   it("refuses to be used outside a run", async () => {
+    // Trio: RuntimeError("Cannot be used outside of a run context").
     const v = new lowlevel.RunVar("outside", 1);
     expect(() => v.get()).toThrow(/run/);
     expect(() => v.set(2)).toThrow(/run/);

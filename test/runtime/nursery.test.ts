@@ -374,6 +374,61 @@ describe("exception groups", () => {
     });
   });
 
+  it("describes only the errors a group still holds once its Cancelled errors were dropped", async () => {
+    await runMocked(async () => {
+      const caught = await trio
+        .openNursery(async (outer) => {
+          await trio.openNursery({ strictExceptionGroups: true }, async (inner) => {
+            inner.startSoon(trio.sleepForever);
+            inner.startSoon(trio.sleepForever);
+            inner.startSoon(async () => {
+              throw new ValueError("inner child");
+            });
+            outer.cancelScope.cancel();
+          });
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(caught).toBeInstanceOf(trio.ExceptionGroup);
+      const group = caught as trio.ExceptionGroup;
+      expect(group.errors).toHaveLength(1);
+      expect(group.errors[0]).toBeInstanceOf(ValueError);
+      // A message still counting or naming the dropped Cancelled errors would mislead.
+      expect(group.message).not.toMatch(/Cancelled/);
+      expect(group.message).not.toMatch(/3 errors/);
+    });
+  });
+
+  it("collapses a loose inner nursery's single error to the bare error once its Cancelled siblings are dropped", async () => {
+    await runMocked(async () => {
+      const caught = await trio
+        .openNursery(async (outer) => {
+          outer.startSoon(trio.sleepForever);
+          outer.startSoon(async () => {
+            throw new ValueError("outer child");
+          });
+          await trio.openNursery({ strictExceptionGroups: false }, async (inner) => {
+            inner.startSoon(trio.sleepForever);
+            inner.startSoon(async () => {
+              throw new ValueError("inner child");
+            });
+            outer.cancelScope.cancel();
+          });
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(caught).toBeInstanceOf(trio.ExceptionGroup);
+      const errors = (caught as trio.ExceptionGroup).errors;
+      expect(errors).toHaveLength(2);
+      for (const e of errors) expect(e).toBeInstanceOf(ValueError);
+      expect(errors.map((e) => (e as Error).message).sort()).toEqual(["inner child", "outer child"]);
+    });
+  });
+
   it("lets a cancelled scope absorb the Cancelled errors of a strict nursery's children", async () => {
     await runMocked(
       async () => {

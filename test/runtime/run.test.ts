@@ -102,12 +102,22 @@ describe("bad input", () => {
   });
 
   it("refuses a non-function passed to startSoon with a TypeError that says a function was expected", async () => {
+    // Trio raises TypeError("... expecting an async function ..."); the README is silent on the class.
     await trio.run(async () => {
       await trio.openNursery(async (n) => {
         expect(() => n.startSoon(42 as unknown as () => Promise<void>)).toThrow(TypeError);
         const promise = (async () => {})();
         expect(() => n.startSoon(promise as unknown as () => Promise<void>)).toThrow(/function/);
       });
+    });
+  });
+
+  it("refuses a non-function passed to start or spawnSystemTask", async () => {
+    await trio.run(async () => {
+      await trio.openNursery(async (n) => {
+        await expect(attempt(() => n.start(7 as unknown as () => Promise<void>))).rejects.toThrow(/function/);
+      });
+      expect(() => trio.lowlevel.spawnSystemTask("nope" as unknown as () => Promise<void>)).toThrow(/function/);
     });
   });
 
@@ -230,6 +240,8 @@ describe("checkpoints and scheduling", () => {
 
   it("keeps every runtime async function a checkpoint even when it returns at once", async () => {
     // sleep(0), sleepUntil(past) and checkpoint() all let a sibling run.
+    // Assumption: a batch runs tasks in the order they became runnable (FIFO);
+    // Trio may shuffle a batch, this runtime is expected to be deterministic.
     const record: string[] = [];
     await trio.run({ clock: autojump() }, async () => {
       await trio.openNursery(async (n) => {
@@ -273,6 +285,7 @@ describe("error classes", () => {
   };
 
   it("exports every error class as a subclass of Error named after itself", () => {
+    // `name` matters: it is what stack traces and `${err}` show.
     for (const [name, cls] of Object.entries(classes)) {
       const err = new (cls as unknown as new (message?: string) => Error)("x");
       expect(err).toBeInstanceOf(Error);
