@@ -1,5 +1,5 @@
 import { currentTaskFor, maybeCurrentTask } from "./current.ts";
-import type { DeadlineEntry } from "./deadline-heap.ts";
+import type { DeadlineTarget } from "./deadline-heap.ts";
 import { Cancelled, internalError, TrioRuntimeError } from "./errors.ts";
 import { withoutCancelled } from "./exception-group.ts";
 import type { Runner } from "./runner.ts";
@@ -31,7 +31,7 @@ export interface CancelScopeOptions {
  * if (scope.cancelledCaught) console.log("gave up after 5 s");
  * ```
  */
-export class CancelScope {
+export class CancelScope implements DeadlineTarget {
   #deadline: number;
   #shield: boolean;
   #cancelCalled = false;
@@ -45,7 +45,8 @@ export class CancelScope {
   readonly children = new Set<CancelScope>();
   /** @internal tasks whose innermost scope is this one */
   readonly tasks = new Set<Task>();
-  /** @internal */ deadlineEntry: DeadlineEntry | null = null;
+  /** @internal in the deadline heap */ inHeap = false;
+  /** @internal */ heapGen = 0;
   #abortController: AbortController | null = null;
 
   constructor(options: CancelScopeOptions = {}) {
@@ -202,7 +203,6 @@ export class CancelScope {
 
   /** @internal Called by the run loop when the deadline passes. */
   deadlineExpired(): void {
-    this.deadlineEntry = null;
     this.cancel();
   }
 

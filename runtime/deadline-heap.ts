@@ -1,104 +1,144 @@
-import type { CancelScope } from "./cancel-scope.ts";
-import type { Task } from "./task.ts";
-
 /**
- * One deadline the run loop watches: a sleeping task to wake, or a cancel
- * scope to cancel. Entries are never removed from the middle of the heap;
- * they are deactivated and dropped when they reach the top.
+ * Something with a deadline the run loop watches: a sleeping task to wake or
+ * a cancel scope to cancel. It is in the heap at most once at a time.
  */
-export class DeadlineEntry {
-  active = true;
-  constructor(
-    readonly deadline: number,
-    readonly seq: number,
-    readonly task: Task | null,
-    readonly scope: CancelScope | null,
-  ) {}
+export interface DeadlineTarget {
+  /** @internal whether an active entry for it is in the heap */
+  inHeap: boolean;
+  /** @internal bumped on removal, so that stale entries are recognised */
+  heapGen: number;
 }
 
-/** A binary min-heap of {@link DeadlineEntry}, ordered by deadline then insertion. */
+/**
+ * A binary min-heap of deadlines, ordered by deadline then insertion.
+ *
+ * Stored as parallel arrays rather than one object per entry: with 100,000
+ * sleeping tasks, an entry object each is 100,000 more objects for the
+ * garbage collector to move. Entries are never removed from the middle; a
+ * removal bumps the target's generation and the stale entry is dropped when
+ * it reaches the top.
+ */
 export class DeadlineHeap {
-  #items: DeadlineEntry[] = [];
+  #deadlines: number[] = [];
+  #seqs: number[] = [];
+  #gens: number[] = [];
+  #targets: DeadlineTarget[] = [];
   #seq = 0;
   #inactive = 0;
 
-  /** Active entries (deactivated ones still stored are not counted). */
+  /** Active entries. */
   get size(): number {
-    return this.#items.length - this.#inactive;
+    return this.#targets.length - this.#inactive;
   }
 
-  add(deadline: number, task: Task | null, scope: CancelScope | null): DeadlineEntry {
-    const entry = new DeadlineEntry(deadline, this.#seq++, task, scope);
-    const items = this.#items;
-    let i = items.length;
-    items.push(entry);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!less(entry, items[parent]!)) break;
-      items[i] = items[parent]!;
-      i = parent;
-    }
-    items[i] = entry;
-    return entry;
+  /** Watches `deadline` for `target`, which must not be in the heap already. */
+  add(deadline: number, target: DeadlineTarget): void {
+    target.inHeap = true;
+    this.#push(deadline, this.#seq++, target.heapGen, target);
   }
 
-  deactivate(entry: DeadlineEntry): void {
-    if (!entry.active) return;
-    entry.active = false;
+  /** Stops watching `target`'s deadline (a no-op when it has none). */
+  remove(target: DeadlineTarget): void {
+    if (!target.inHeap) return;
+    target.inHeap = false;
+    target.heapGen++;
     this.#inactive++;
-    // Lazy deletion leaves dead entries behind; rebuild when they dominate, so
-    // a loop of short-lived scopes with far deadlines cannot grow the heap forever.
-    if (this.#inactive > 64 && this.#inactive > this.#items.length / 2) this.#rebuild();
+    // Stale entries pile up when scopes with far deadlines come and go in a
+    // loop; rebuild once they are the majority.
+    if (this.#inactive > 64 && this.#inactive > this.#targets.length / 2) this.#rebuild();
   }
 
   /** The earliest active deadline, or `Infinity`. */
   peekDeadline(): number {
-    this.#dropInactiveTop();
-    return this.#items.length ? this.#items[0]!.deadline : Infinity;
+    this.#dropStaleTop();
+    return this.#targets.length ? this.#deadlines[0]! : Infinity;
   }
 
-  /** Removes and returns the earliest active entry whose deadline is `<= now`. */
-  popExpired(now: number): DeadlineEntry | undefined {
-    this.#dropInactiveTop();
-    const top = this.#items[0];
-    if (!top || top.deadline > now) return undefined;
-    this.#pop();
-    top.active = false;
-    return top;
+  /** Removes and returns the target of the earliest deadline if it is `<= now`. */
+  popExpired(now: number): DeadlineTarget | undefined {
+    this.#dropStaleTop();
+    if (!this.#targets.length || this.#deadlines[0]! > now) return undefined;
+    const target = this.#targets[0]!;
+    this.#popTop();
+    target.inHeap = false;
+    target.heapGen++;
+    return target;
   }
 
-  #dropInactiveTop(): void {
-    while (this.#items.length && !this.#items[0]!.active) {
-      this.#pop();
+  #isStale(i: number): boolean {
+    const target = this.#targets[i]!;
+    return !target.inHeap || target.heapGen !== this.#gens[i];
+  }
+
+  #dropStaleTop(): void {
+    while (this.#targets.length && this.#isStale(0)) {
+      this.#popTop();
       this.#inactive--;
     }
   }
 
-  #pop(): void {
-    const items = this.#items;
-    const last = items.pop()!;
-    if (!items.length) return;
+  /** Whether (deadline, seq) comes before the entry at `i` (or before (d, s) when `i` is -1). */
+  #less(deadline: number, seq: number, i: number, d = this.#deadlines[i]!, s = this.#seqs[i]!): boolean {
+    return deadline < d || (deadline === d && seq < s);
+  }
+
+  #set(i: number, deadline: number, seq: number, gen: number, target: DeadlineTarget): void {
+    this.#deadlines[i] = deadline;
+    this.#seqs[i] = seq;
+    this.#gens[i] = gen;
+    this.#targets[i] = target;
+  }
+
+  #move(from: number, to: number): void {
+    this.#set(to, this.#deadlines[from]!, this.#seqs[from]!, this.#gens[from]!, this.#targets[from]!);
+  }
+
+  #push(deadline: number, seq: number, gen: number, target: DeadlineTarget): void {
+    let i = this.#targets.length;
+    this.#set(i, deadline, seq, gen, target);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.#less(deadline, seq, parent)) break;
+      this.#move(parent, i);
+      i = parent;
+    }
+    this.#set(i, deadline, seq, gen, target);
+  }
+
+  #popTop(): void {
+    const n = this.#targets.length - 1;
+    const deadline = this.#deadlines[n]!;
+    const seq = this.#seqs[n]!;
+    const gen = this.#gens[n]!;
+    const target = this.#targets[n]!;
+    this.#deadlines.pop();
+    this.#seqs.pop();
+    this.#gens.pop();
+    this.#targets.pop();
+    if (n === 0) return;
     let i = 0;
-    const n = items.length;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const child = r < n && less(items[r]!, items[l]!) ? r : l;
-      if (!less(items[child]!, last)) break;
-      items[i] = items[child]!;
+      const child = r < n && this.#less(this.#deadlines[r]!, this.#seqs[r]!, l) ? r : l;
+      if (!this.#less(this.#deadlines[child]!, this.#seqs[child]!, -1, deadline, seq)) break;
+      this.#move(child, i);
       i = child;
     }
-    items[i] = last;
+    this.#set(i, deadline, seq, gen, target);
   }
 
   #rebuild(): void {
-    const live = this.#items.filter((e) => e.active).sort((a, b) => (less(a, b) ? -1 : 1));
-    this.#items = live; // a sorted array is a valid heap
+    const live: [number, number, number, DeadlineTarget][] = [];
+    for (let i = 0; i < this.#targets.length; i++) {
+      if (!this.#isStale(i)) live.push([this.#deadlines[i]!, this.#seqs[i]!, this.#gens[i]!, this.#targets[i]!]);
+    }
+    live.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // a sorted array is a valid heap
+    this.#deadlines = live.map((e) => e[0]);
+    this.#seqs = live.map((e) => e[1]);
+    this.#gens = live.map((e) => e[2]);
+    this.#targets = live.map((e) => e[3]);
     this.#inactive = 0;
   }
-}
-
-function less(a: DeadlineEntry, b: DeadlineEntry): boolean {
-  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
 }

@@ -62,8 +62,8 @@ export class Runner {
   readonly instruments = new InstrumentSet();
   readonly strictExceptionGroups: boolean;
   readonly deadlines = new DeadlineHeap();
-  /** Living tasks. */
-  readonly tasks = new Set<Task>();
+  /** How many tasks are alive. */
+  tasksLiving = 0;
   /** Values of `RunVar`s in this run. */
   readonly runVars = new Map<unknown, unknown>();
   /** The scope above every other. */
@@ -119,7 +119,7 @@ export class Runner {
     const task = new Task(this, "<init>", null, this.rootScope, init, [], this.outsideContext);
     this.initTask = task;
     this.rootScope.tasks.add(task);
-    this.tasks.add(task);
+    this.tasksLiving++;
     if (this.instruments.byHook.beforeRun.length) this.instruments.call("beforeRun", task);
     if (this.instruments.byHook.taskSpawned.length) this.instruments.call("taskSpawned", task, task);
     this.#enqueue(task);
@@ -150,7 +150,7 @@ export class Runner {
     const task = new Task(this, name ?? (fn.name || "<anonymous>"), nursery, nursery.cancelScope, fn, args, ctx);
     nursery.children.add(task);
     nursery.cancelScope.tasks.add(task);
-    this.tasks.add(task);
+    this.tasksLiving++;
     if (this.instruments.byHook.taskSpawned.length) this.instruments.call("taskSpawned", task, task);
     this.#enqueue(task);
     return task;
@@ -170,8 +170,9 @@ export class Runner {
     task.state = TaskState.Blocked;
     task.abortFn = abortFn;
     task.schedulePoints++;
+    if (abortFn !== null) task.cancelPoints++;
     if (sleepUntil === sleepUntil) {
-      task.sleepEntry = this.deadlines.add(sleepUntil, task, null);
+      this.deadlines.add(sleepUntil, task);
       if (this.#idle) this.#wake();
     }
     if (abortFn !== null && isTaskCancelled(task)) this.#attemptAbort(task);
@@ -209,10 +210,7 @@ export class Runner {
       );
     }
     task.abortFn = null;
-    if (task.sleepEntry !== null) {
-      this.deadlines.deactivate(task.sleepEntry);
-      task.sleepEntry = null;
-    }
+    this.deadlines.remove(task);
     if (isError(outcome)) {
       task.nextIsError = true;
       task.nextValue = outcome.error;
@@ -269,24 +267,19 @@ export class Runner {
   scheduleScopeDeadline(scope: CancelScope): void {
     this.unscheduleScopeDeadline(scope);
     if (scope.cancelCalled || scope.deadline === Infinity) return;
-    scope.deadlineEntry = this.deadlines.add(scope.deadline, null, scope);
+    this.deadlines.add(scope.deadline, scope);
     if (this.#idle) this.#wake();
   }
 
   unscheduleScopeDeadline(scope: CancelScope): void {
-    if (scope.deadlineEntry !== null) {
-      this.deadlines.deactivate(scope.deadlineEntry);
-      scope.deadlineEntry = null;
-    }
+    this.deadlines.remove(scope);
   }
 
   #processDeadlines(): void {
     const now = this.clock.currentTime();
-    for (let entry = this.deadlines.popExpired(now); entry; entry = this.deadlines.popExpired(now)) {
-      if (entry.task !== null) {
-        entry.task.sleepEntry = null;
-        this.reschedule(entry.task);
-      } else entry.scope!.deadlineExpired();
+    for (let target = this.deadlines.popExpired(now); target; target = this.deadlines.popExpired(now)) {
+      if (target instanceof Task) this.reschedule(target);
+      else (target as CancelScope).deadlineExpired();
     }
   }
 
@@ -523,11 +516,12 @@ export class Runner {
     if (task.state === TaskState.Foreign) this.foreignCount--;
     task.state = TaskState.Done;
     if (!task.scope.tasks.delete(task)) internalError(`task ${task.name} missing from its cancel scope`);
-    this.tasks.delete(task);
+    this.tasksLiving--;
     if (wasStepping) {
       this.#stepping = null;
       if (this.instruments.byHook.afterTaskStep.length) this.instruments.call("afterTaskStep", task, task);
     }
+    if (task.onExit !== null) for (const hook of task.onExit.splice(0)) hook();
     if (this.instruments.byHook.taskExited.length) this.instruments.call("taskExited", task, task);
     if (task === this.initTask) {
       this.#finishRun(failed, value);
@@ -561,7 +555,7 @@ export class Runner {
   statistics(): RunStatistics {
     const next = this.deadlines.peekDeadline();
     return {
-      tasksLiving: this.tasks.size,
+      tasksLiving: this.tasksLiving,
       tasksRunnable: this.#runQueue.length + this.#batch.length - this.#batchIndex,
       secondsToNextDeadline: next === Infinity ? Infinity : next - this.clock.currentTime(),
       tasksAwaitingForeign: this.foreignCount,

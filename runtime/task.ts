@@ -1,5 +1,5 @@
 import type { CancelScope } from "./cancel-scope.ts";
-import type { DeadlineEntry } from "./deadline-heap.ts";
+import type { DeadlineTarget } from "./deadline-heap.ts";
 import type { Nursery } from "./nursery.ts";
 import type { Runner } from "./runner.ts";
 
@@ -34,15 +34,14 @@ export enum Abort {
  * A task: one async function running under the run loop, the unit that
  * nurseries start, cancel scopes cancel and instruments observe.
  */
-export class Task {
+export class Task implements DeadlineTarget {
   /** The task's name: its function's name unless given at spawn. */
   readonly name: string;
   /** The nursery this task belongs to (`null` for the root task). */
   parentNursery: Nursery | null;
   /** During `nursery.start`, the nursery the task will move to once it calls `started()`. */
   eventualParentNursery: Nursery | null = null;
-  /** Nurseries this task has open, outermost first. */
-  readonly childNurseries: Nursery[] = [];
+  #childNurseries: Nursery[] | null = null;
   /** Free for blocking primitives to note why the task is blocked (Trio's `custom_sleep_data`). */
   customSleepData: unknown = undefined;
 
@@ -63,14 +62,17 @@ export class Task {
   /** @internal the checkpoint that queued this step still has to check for cancellation */
   checkCancelOnWake = false;
   /** @internal */ abortFn: AbortFn | null = null;
-  /** @internal the deadline that wakes this task from `sleepUntil` */
-  sleepEntry: DeadlineEntry | null = null;
+  /** @internal in the deadline heap while in `sleepUntil` */
+  inHeap = false;
+  /** @internal */ heapGen = 0;
   /** @internal task-local context values; shared with the parent until the first write */
   context: Map<unknown, unknown>;
   /** @internal */ contextShared: boolean;
   /** @internal counters for testing.assertCheckpoints */
   cancelPoints = 0;
   /** @internal */ schedulePoints = 0;
+  /** @internal called once when the task exits (e.g. to break the parking lots of locks it still holds) */
+  onExit: (() => void)[] | null = null;
 
   constructor(
     runner: Runner,
@@ -89,6 +91,12 @@ export class Task {
     this.args = args;
     this.context = context;
     this.contextShared = true;
+  }
+
+  /** Nurseries this task has open, outermost first. */
+  get childNurseries(): Nursery[] {
+    // Made on first use: most tasks never open a nursery, and 100,000 sleeping tasks should stay small.
+    return (this.#childNurseries ??= []);
   }
 
   toString(): string {
