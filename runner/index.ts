@@ -1,0 +1,7 @@
+/** The slide runner: decks as reveal.js pages whose blocks run live in session processes. */
+export { createApp, type AppDeps } from "./app.ts";
+export { RunnerError, ERROR_STATUS, type ErrorCode } from "./errors.ts";
+export * as config from "./config.ts";
+export { createToken, tokenCookieName, VIEWER_COOKIE, LOOPBACK_HOSTS } from "./http/security.ts";
+export { DeckStore, renderDeck, splitSlides, parseFenceInfo, execFencePlugin, type Deck, type ExecBlock } from "./deck/index.ts";
+export { SessionManager, Session, SessionBundler, Run, transformBlock, spawnNodeSession, spawnPythonSession, type RunEvent, type RunStatus } from "./session/index.ts";
