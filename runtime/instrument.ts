@@ -1,4 +1,4 @@
-import { taskStorage } from "./current.ts";
+import { runAs } from "./current.ts";
 import type { Task } from "./task.ts";
 
 /**
@@ -85,7 +85,7 @@ export class InstrumentSet {
    * they can call `trio.currentTime()` and the like.
    */
   call(hook: HookName, context: Task, arg?: unknown): void {
-    taskStorage.run(context, () => this.#callAll(hook, arg));
+    runAs(context, () => this.#callAll(hook, arg));
   }
 
   #callAll(hook: HookName, arg: unknown): void {

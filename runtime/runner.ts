@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { CancelScope, isScopeCancelled, isTaskCancelled } from "./cancel-scope.ts";
 import { SystemClock, type Clock, type ClockWithRunHooks } from "./clock.ts";
-import { maybeCurrentTask, taskStorage } from "./current.ts";
+import { maybeCurrentTask, runAs, trackRunFinished, trackRunStarted } from "./current.ts";
 import { DeadlineHeap } from "./deadline-heap.ts";
 import { Cancelled, describe, internalError, TrioInternalError, TrioRuntimeError } from "./errors.ts";
 import { InstrumentSet, type Instrument } from "./instrument.ts";
@@ -108,6 +108,7 @@ export class Runner {
   /** Starts the run; resolves with the main function's result. */
   start(fn: (...args: never[]) => unknown, args: unknown[], name: string | undefined): Promise<unknown> {
     const done = new Promise((resolve, reject) => (this.#settle = { resolve, reject }));
+    trackRunStarted();
     this.clock.startClock();
     this.clock.onChange = () => this.#clockChanged();
     const init = async () => {
@@ -184,18 +185,20 @@ export class Runner {
    * Yields to the scheduler and queues `task` again at once: the fast path
    * of a checkpoint. With `checkCancel`, the next step raises `Cancelled` if
    * the task is cancelled by then (deadlines are processed in between).
+   * Otherwise the wake resolves with `value` (a channel's fast path hands
+   * its received value through here instead of wrapping it in another promise).
    */
-  yieldNow(task: Task, checkCancel: boolean): Promise<void> {
+  yieldNow<V = void>(task: Task, checkCancel: boolean, value?: V): Promise<V> {
     const state = task.state;
     if (state !== TaskState.Running && state !== TaskState.Foreign) return Promise.reject(alreadyWaiting(task));
-    const wake = new Promise<void>((resolve, reject) => {
+    const wake = new Promise<V>((resolve, reject) => {
       task.resolveWake = resolve as (v: unknown) => void;
       task.rejectWake = reject;
     });
     if (state === TaskState.Foreign) this.foreignCount--;
     task.schedulePoints++;
     task.checkCancelOnWake = checkCancel;
-    task.nextValue = undefined;
+    task.nextValue = value;
     task.nextIsError = false;
     this.#enqueue(task);
     if (this.#stepping === task) this.#endStep(task);
@@ -332,7 +335,7 @@ export class Runner {
       task.args = null;
       let promise: unknown;
       try {
-        promise = taskStorage.run(task, fn as (...a: unknown[]) => unknown, ...args);
+        promise = runAs(task, fn, ...args);
       } catch (error) {
         this.#taskFinished(task, true, error);
         return;
@@ -398,7 +401,7 @@ export class Runner {
 
   #armTick(): void {
     this.#tickArmed = true;
-    taskStorage.exit(() => setImmediate(this.#tick));
+    setImmediate(this.#tick);
   }
 
   /** Once per turn of Node's event loop, after every microtask of the turn has run. */
@@ -448,15 +451,13 @@ export class Runner {
     this.#idleKind = kind;
     if (this.instruments.byHook.beforeIoWait.length) this.instruments.call("beforeIoWait", this.initTask!, timeout);
     this.#clearIdleTimer();
-    taskStorage.exit(() => {
-      if (timeout === 0) {
-        this.#idleTimer = setImmediate(this.#onIdleTimer);
-        this.#idleTimerIsImmediate = true;
-      } else if (timeout < Infinity) {
-        this.#idleTimer = setTimeout(this.#onIdleTimer, Math.min(Math.ceil(timeout * 1000), 2 ** 31 - 1));
-        this.#idleTimerIsImmediate = false;
-      }
-    });
+    if (timeout === 0) {
+      this.#idleTimer = setImmediate(this.#onIdleTimer);
+      this.#idleTimerIsImmediate = true;
+    } else if (timeout < Infinity) {
+      this.#idleTimer = setTimeout(this.#onIdleTimer, Math.min(Math.ceil(timeout * 1000), 2 ** 31 - 1));
+      this.#idleTimerIsImmediate = false;
+    }
   }
 
   #clearIdleTimer(): void {
@@ -541,6 +542,7 @@ export class Runner {
   #finishRun(failed: boolean, error: unknown): void {
     if (this.instruments.byHook.afterRun.length) this.instruments.call("afterRun", this.initTask!);
     this.finished = true;
+    trackRunFinished();
     this.#clearIdleTimer();
     this.clock.onChange = undefined;
     const settle = this.#settle!;
