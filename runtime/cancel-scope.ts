@@ -1,9 +1,10 @@
 import { currentTaskFor, maybeCurrentTask } from "./current.ts";
 import type { DeadlineTarget } from "./deadline-heap.ts";
-import { Cancelled, internalError, TrioRuntimeError } from "./errors.ts";
+import { Cancelled, TrioRuntimeError } from "./errors.ts";
 import { withoutCancelled } from "./exception-group.ts";
 import type { Runner } from "./runner.ts";
 import type { Task } from "./task.ts";
+import { ScopeTaskList } from "./task-list.ts";
 import { checkDeadline } from "./validate.ts";
 
 /** Options of {@link CancelScope}. */
@@ -44,7 +45,7 @@ export class CancelScope implements DeadlineTarget {
   /** @internal scopes directly inside this one */
   readonly children = new Set<CancelScope>();
   /** @internal tasks whose innermost scope is this one */
-  readonly tasks = new Set<Task>();
+  readonly tasks = new ScopeTaskList();
   /** @internal in the deadline heap */ inHeap = false;
   /** @internal */ heapGen = 0;
   #abortController: AbortController | null = null;
@@ -164,7 +165,7 @@ export class CancelScope implements DeadlineTarget {
     const parent = task.scope;
     this.parent = parent;
     parent.children.add(this);
-    parent.tasks.delete(task);
+    parent.tasks.remove(task);
     this.tasks.add(task);
     task.scope = this;
     if (this.#cancelCalled) return;
@@ -186,7 +187,7 @@ export class CancelScope implements DeadlineTarget {
           ": a CancelScope.run(), moveOnAfter() or openNursery() was probably not awaited",
       );
     }
-    if (!this.tasks.delete(task)) internalError("task missing from its cancel scope");
+    this.tasks.remove(task);
     const parent = this.parent!;
     parent.children.delete(this);
     parent.tasks.add(task);

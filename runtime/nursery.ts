@@ -4,6 +4,7 @@ import { internalError, TrioRuntimeError } from "./errors.ts";
 import { combineErrors } from "./exception-group.ts";
 import { spawnArgs, type SpawnOptions } from "./spawn-args.ts";
 import { Abort, type Task } from "./task.ts";
+import { ChildList } from "./task-list.ts";
 import { waitTaskRescheduled } from "./park.ts";
 import { checkpoint } from "./checkpoints.ts";
 
@@ -32,7 +33,7 @@ export class Nursery {
   readonly parentTask: Task;
   /** Cancels the body and every child. */
   readonly cancelScope: CancelScope;
-  /** @internal */ readonly children = new Set<Task>();
+  /** @internal */ readonly children = new ChildList();
   /** @internal */ pendingStarts = 0;
   /** @internal */ errors: unknown[] = [];
   /** @internal */ closed = false;
@@ -49,7 +50,7 @@ export class Nursery {
 
   /** The tasks running in this nursery now. */
   get childTasks(): ReadonlySet<Task> {
-    return this.children;
+    return new Set(this.children.toArray());
   }
 
   /**
@@ -123,7 +124,8 @@ export class Nursery {
 
   /** @internal A child exited. */
   childFinished(task: Task, failed: boolean, error: unknown): void {
-    if (!this.children.delete(task)) internalError("a task exited from a nursery it was not in");
+    if (task.parentNursery !== this) internalError("a task exited from a nursery it was not in");
+    this.children.remove(task);
     if (failed) this.addError(error);
     this.checkClosed();
   }
@@ -186,21 +188,21 @@ class StartStatus implements TaskStatus {
     if (this.newNursery.closed) internalError("start() target nursery closed while a start was pending");
     const target = this.newNursery.cancelScope;
     const oldScope = old.cancelScope;
-    for (const task of old.children) {
+    for (const task of old.children.toArray()) {
+      old.children.remove(task);
       task.parentNursery = this.newNursery;
       task.eventualParentNursery = null;
       this.newNursery.children.add(task);
     }
-    old.children.clear();
     const scopes = [...oldScope.children];
-    const tasks = [...oldScope.tasks].filter((t) => t !== old.parentTask);
+    const tasks = oldScope.tasks.toArray().filter((t) => t !== old.parentTask);
     for (const scope of scopes) {
       oldScope.children.delete(scope);
       scope.parent = target;
       target.children.add(scope);
     }
     for (const task of tasks) {
-      oldScope.tasks.delete(task);
+      oldScope.tasks.remove(task);
       task.scope = target;
       target.tasks.add(task);
     }

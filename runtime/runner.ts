@@ -260,7 +260,7 @@ export class Runner {
     while (stack.length) {
       const s = stack.pop()!;
       s.abortSignal();
-      for (const task of [...s.tasks]) if (task.abortFn !== null) this.#attemptAbort(task);
+      for (const task of s.tasks.toArray()) if (task.abortFn !== null) this.#attemptAbort(task);
       for (const child of s.children) if (!child.shield) stack.push(child);
     }
   }
@@ -337,16 +337,20 @@ export class Runner {
       try {
         promise = runAs(task, fn, ...args);
       } catch (error) {
-        this.#taskFinished(task, true, error);
+        this.taskFinished(task, true, error);
         return;
       }
-      if (promise !== null && typeof promise === "object" && typeof (promise as PromiseLike<unknown>).then === "function") {
+      if (promise instanceof Promise) {
+        // Attached as the task, so the handlers find it as the current task
+        // (see current.ts): no closure per task.
+        runAs(task, attachExitHandlers, promise);
+      } else if (promise !== null && typeof promise === "object" && typeof (promise as PromiseLike<unknown>).then === "function") {
         (promise as PromiseLike<unknown>).then(
-          (value) => this.#taskFinished(task, false, value),
-          (error) => this.#taskFinished(task, true, error),
+          (value) => this.taskFinished(task, false, value),
+          (error) => this.taskFinished(task, true, error),
         );
       } else {
-        this.#taskFinished(
+        this.taskFinished(
           task,
           true,
           new TypeError(
@@ -511,12 +515,13 @@ export class Runner {
 
   // ------------------------------------------------------------------ exits
 
-  #taskFinished(task: Task, failed: boolean, value: unknown): void {
+  /** @internal A task's function settled (or threw). */
+  taskFinished(task: Task, failed: boolean, value: unknown): void {
     if (task.state === TaskState.Done) internalError(`task ${task.name} exited twice`);
     const wasStepping = this.#stepping === task;
     if (task.state === TaskState.Foreign) this.foreignCount--;
     task.state = TaskState.Done;
-    if (!task.scope.tasks.delete(task)) internalError(`task ${task.name} missing from its cancel scope`);
+    task.scope.tasks.remove(task);
     this.tasksLiving--;
     if (wasStepping) {
       this.#stepping = null;
@@ -563,6 +568,20 @@ export class Runner {
       tasksAwaitingForeign: this.foreignCount,
     };
   }
+}
+
+function attachExitHandlers(promise: Promise<unknown>): void {
+  promise.then(taskReturned, taskRaised);
+}
+
+function taskReturned(value: unknown): void {
+  const task = maybeCurrentTask()!;
+  task.runner.taskFinished(task, false, value);
+}
+
+function taskRaised(error: unknown): void {
+  const task = maybeCurrentTask()!;
+  task.runner.taskFinished(task, true, error);
 }
 
 function alreadyWaiting(task: Task): TrioRuntimeError {

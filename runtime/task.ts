@@ -65,6 +65,12 @@ export class Task implements DeadlineTarget {
   /** @internal in the deadline heap while in `sleepUntil` */
   inHeap = false;
   /** @internal */ heapGen = 0;
+  /** @internal links in the parent nursery's list of children */
+  siblingPrev: Task | null = null;
+  /** @internal */ siblingNext: Task | null = null;
+  /** @internal links in the innermost cancel scope's list of tasks */
+  scopePrev: Task | null = null;
+  /** @internal */ scopeNext: Task | null = null;
   /** @internal task-local context values; shared with the parent until the first write */
   context: Map<unknown, unknown>;
   /** @internal */ contextShared: boolean;
