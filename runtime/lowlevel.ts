@@ -16,3 +16,10 @@ export type { Outcome } from "./outcome.ts";
 export type { RunStatistics } from "./runner.ts";
 export { RunVar, type RunVarToken } from "./run-var.ts";
 export { ContextVar, type ContextVarToken } from "./context-var.ts";
+export {
+  ParkingLot,
+  addParkingLotBreaker,
+  removeParkingLotBreaker,
+  type ParkingLotStatistics,
+  type UnparkOptions,
+} from "./parking-lot.ts";
