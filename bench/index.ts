@@ -44,6 +44,7 @@ function parseOptions(argv: string[]): Options {
       repeats: { type: "string", default: String(DEFAULT_REPEATS) },
       peers: { type: "string", default: PEER_IDS.join(",") },
       workloads: { type: "string", default: WORKLOAD_NAMES.join(",") },
+      "core-only": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -206,7 +207,28 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+/**
+ * The other suites, each a standalone script with its own table: channels and locks (issue 3),
+ * TCP echo (issue 4). Run after the core table, one at a time, in their own processes
+ * (`--core-only` skips them; the slide runner's latency is `npm run bench:runner`).
+ */
+const EXTRA_SUITES = ["channel.ts", "echo.ts"];
+
+function runExtraSuites(): void {
+  for (const script of EXTRA_SUITES) {
+    const file = path.join(REPO_ROOT, "bench", script);
+    if (!existsSync(file)) continue;
+    console.log(`\n## ${script}\n`);
+    const result = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", file], { stdio: "inherit", cwd: REPO_ROOT });
+    if (result.status !== 0) console.log(`(${script} failed with exit code ${result.status})`);
+  }
+}
+
+main()
+  .then(() => {
+    if (!process.argv.includes("--core-only")) runExtraSuites();
+  })
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
