@@ -67,3 +67,5 @@ export {
   type StdioSpec,
 } from "./process.ts";
 export { PipeSendStream, PipeReceiveStream } from "./pipe-streams.ts";
+export { openSignalReceiver, SignalReceiver } from "./signals.ts";
+export { KeyboardInterrupt } from "./keyboard-interrupt.ts";

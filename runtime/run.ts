@@ -1,6 +1,7 @@
 import { maybeCurrentTask } from "./current.ts";
 import { describe, TrioRuntimeError } from "./errors.ts";
 import { outsideContext } from "./context-var.ts";
+import { interruptOnSigint } from "./keyboard-interrupt.ts";
 import { Runner, type RunOptions } from "./runner.ts";
 import { checkAsyncFunction } from "./validate.ts";
 
@@ -46,7 +47,11 @@ export function run(...input: unknown[]): Promise<unknown> {
     }
     const fn = input[i];
     checkAsyncFunction(fn, "trio.run");
-    return new Runner(options, outsideContext()).start(fn, input.slice(i + 1), options.name);
+    const runner = new Runner(options, outsideContext());
+    const done = runner.start(fn, input.slice(i + 1), options.name);
+    const uninstall = interruptOnSigint(runner);
+    done.then(uninstall, uninstall);
+    return done;
   } catch (error) {
     return Promise.reject(error);
   }

@@ -5,6 +5,7 @@ import { maybeCurrentTask, runAs, trackRunFinished, trackRunStarted } from "./cu
 import { DeadlineHeap } from "./deadline-heap.ts";
 import { Cancelled, describe, internalError, TrioInternalError, TrioRuntimeError } from "./errors.ts";
 import { InstrumentSet, type Instrument } from "./instrument.ts";
+import { KeyboardInterrupt } from "./keyboard-interrupt.ts";
 import { openNursery, type Nursery } from "./nursery.ts";
 import { isError, type Outcome } from "./outcome.ts";
 import { Abort, Task, TaskState, type AbortFn } from "./task.ts";
@@ -72,6 +73,8 @@ export class Runner {
   mainTask: Task | null = null;
   systemNursery: Nursery | null = null;
   finished = false;
+  /** SIGINT arrived during the run: it was cancelled and rejects with `KeyboardInterrupt`. */
+  interrupted = false;
   foreignCount = 0;
   /** Context values as they were where `run` was called; the main and system tasks start from them. */
   readonly outsideContext: Map<unknown, unknown>;
@@ -458,7 +461,9 @@ export class Runner {
     if (timeout === 0) {
       this.#idleTimer = setImmediate(this.#onIdleTimer);
       this.#idleTimerIsImmediate = true;
-    } else if (timeout < Infinity) {
+    } else {
+      // With no deadline the timer still holds Node's event loop open: a run whose tasks
+      // all wait (for an Event nobody sets, say) waits on, as Trio does, until Ctrl-C.
       this.#idleTimer = setTimeout(this.#onIdleTimer, Math.min(Math.ceil(timeout * 1000), 2 ** 31 - 1));
       this.#idleTimerIsImmediate = false;
     }
@@ -544,6 +549,13 @@ export class Runner {
     if (wasStepping && !this.#inRunSteps) this.#runSteps();
   }
 
+  /** Cancels the whole run because of SIGINT; see `keyboard-interrupt.ts`. */
+  interrupt(): void {
+    if (this.finished || this.interrupted || this.systemNursery === null) return;
+    this.interrupted = true;
+    this.systemNursery.cancelScope.cancel();
+  }
+
   #finishRun(failed: boolean, error: unknown): void {
     if (this.instruments.byHook.afterRun.length) this.instruments.call("afterRun", this.initTask!);
     this.finished = true;
@@ -553,7 +565,8 @@ export class Runner {
     const settle = this.#settle!;
     if (failed) {
       settle.reject(new TrioInternalError(`a system task raised an error and the run was cancelled: ${String(error)}`, { cause: error }));
-    } else if (this.#main.failed) settle.reject(this.#main.value);
+    } else if (this.interrupted) settle.reject(new KeyboardInterrupt({ cause: this.#main.value }));
+    else if (this.#main.failed) settle.reject(this.#main.value);
     else settle.resolve(this.#main.value);
   }
 
