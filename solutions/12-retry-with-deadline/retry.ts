@@ -1,0 +1,33 @@
+import * as trio from "../../runtime/index.ts";
+
+/** Options of {@link retry}. */
+export interface RetryOptions {
+  /** How many attempts in all (≥ 1). */
+  attempts: number;
+  /** Seconds to wait after the first failure; doubled after each further failure. */
+  baseDelay: number;
+  /** Seconds the whole retry may take, waits included; then `trio.TooSlowError`. */
+  deadline: number;
+}
+
+/**
+ * Calls `operation(attempt)` until it succeeds, waiting `baseDelay * 2 ** (n - 1)`
+ * seconds after failed attempt `n`. Rejects with the last error after
+ * `attempts` failures, with `trio.TooSlowError` after `deadline` seconds, and
+ * never retries a `trio.Cancelled`.
+ */
+export async function retry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const { attempts, baseDelay, deadline } = options;
+  if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be a whole number ≥ 1, got ${attempts}`);
+  return trio.failAfter(deadline, async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation(attempt);
+      } catch (error) {
+        // Cancellation means "stop", never "try again".
+        if (error instanceof trio.Cancelled || attempt >= attempts) throw error;
+      }
+      await trio.sleep(baseDelay * 2 ** (attempt - 1));
+    }
+  });
+}
