@@ -69,3 +69,15 @@ export {
 export { PipeSendStream, PipeReceiveStream } from "./pipe-streams.ts";
 export { openSignalReceiver, SignalReceiver } from "./signals.ts";
 export { KeyboardInterrupt } from "./keyboard-interrupt.ts";
+export {
+  openFile,
+  wrapFile,
+  AsyncFile,
+  type FilePath,
+  type BinaryFileMode,
+  type FileEncoding,
+  type OpenFileOptions,
+  type WrapFileOptions,
+} from "./file.ts";
+export { Path, type TextOptions, type MkdirOptions } from "./path.ts";
+export * as toThread from "./to-thread.ts";
