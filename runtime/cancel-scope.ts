@@ -126,8 +126,12 @@ export class CancelScope implements DeadlineTarget {
     this.#cancelCalled = true;
     this.abortSignal();
     if (this.#state === "active") {
-      this.runner!.unscheduleScopeDeadline(this);
-      this.runner!.deliverCancellation(this);
+      const runner = this.runner!;
+      runner.unscheduleScopeDeadline(this);
+      if (runner.instruments.byHook.scopeCancelled.length && runner.initTask !== null) {
+        runner.instruments.call("scopeCancelled", runner.initTask, this);
+      }
+      runner.deliverCancellation(this);
     }
   }
 
@@ -168,6 +172,7 @@ export class CancelScope implements DeadlineTarget {
     parent.tasks.remove(task);
     this.tasks.add(task);
     task.scope = this;
+    if (task.runner.instruments.byHook.scopeEntered.length) task.runner.instruments.call("scopeEntered", task, this, task);
     if (this.#cancelCalled) return;
     if (this.#deadline !== Infinity) task.runner.scheduleScopeDeadline(this);
   }
@@ -194,6 +199,15 @@ export class CancelScope implements DeadlineTarget {
     task.scope = parent;
     this.#state = "exited";
     this.runner!.unscheduleScopeDeadline(this);
+    const rest = this.#catch(parent, failed, error);
+    const instruments = this.runner!.instruments;
+    if (instruments.byHook.scopeExited.length) {
+      instruments.call("scopeExited", task, this, task, rest.failed ? { error: rest.error } : { value: undefined });
+    }
+    return rest;
+  }
+
+  #catch(parent: CancelScope, failed: boolean, error: unknown): { failed: boolean; error: unknown } {
     if (!failed) return { failed, error };
     const catches = this.#cancelCalled && (this.#shield || !isScopeCancelled(parent));
     if (!catches) return { failed, error };

@@ -34,7 +34,7 @@ export function cancellable<T>(work: PromiseLike<T> | ((signal: AbortSignal) => 
     settled = true;
     controller?.abort(new Cancelled("the wait in trio.cancellable() was cancelled"));
     return Abort.SUCCEEDED;
-  }) as Promise<T>;
+  }, NaN, "foreign") as Promise<T>;
   if (settled) return wait; // cancelled already: the operation is not even started
   let promise: PromiseLike<T>;
   try {

@@ -1,4 +1,6 @@
+import type { CancelScope } from "./cancel-scope.ts";
 import { runAs } from "./current.ts";
+import type { Outcome } from "./outcome.ts";
 import type { Task } from "./task.ts";
 
 /**
@@ -27,12 +29,27 @@ export interface Instrument {
   beforeTaskStep?(task: Task): void;
   /** `task` finished one step: it blocked, or awaited something the runtime did not make. */
   afterTaskStep?(task: Task): void;
-  /** A task exited, with a value or an error. */
-  taskExited?(task: Task): void;
+  /** A task exited, with a value or an error (`outcome`). */
+  taskExited?(task: Task, outcome: Outcome): void;
   /** The run loop is about to wait up to `timeout` real seconds for timers and I/O. */
   beforeIoWait?(timeout: number): void;
   /** The wait for timers and I/O is over. */
   afterIoWait?(timeout: number): void;
+  /**
+   * `task` parked in the runtime (it ends its step next). `on` is what the
+   * blocking primitive says it waits on (`"sleep"`, a `ParkingLot`, a channel
+   * handle, or `undefined`), `deadline` its wake-up time or `NaN`.
+   * Not in Trio: for pictures of the run (see `runtime/trace.ts`).
+   */
+  taskBlocked?(task: Task, on: unknown, deadline: number): void;
+  /** A `Cancelled` is about to be raised in `task` (its wait was aborted, or its checkpoint saw the cancellation). */
+  taskCancelled?(task: Task): void;
+  /** `task` entered `scope` (a `CancelScope.run`, `moveOnAfter`..., or a nursery's scope). */
+  scopeEntered?(scope: CancelScope, task: Task): void;
+  /** `task` left `scope`; `outcome` is what leaves it (an error the scope did not catch, or a value). */
+  scopeExited?(scope: CancelScope, task: Task, outcome: Outcome): void;
+  /** An active `scope` was cancelled, by `cancel()` or because its deadline passed. */
+  scopeCancelled?(scope: CancelScope): void;
 }
 
 /** The names of {@link Instrument}'s hooks. */
@@ -48,6 +65,11 @@ const HOOKS: readonly HookName[] = [
   "taskExited",
   "beforeIoWait",
   "afterIoWait",
+  "taskBlocked",
+  "taskCancelled",
+  "scopeEntered",
+  "scopeExited",
+  "scopeCancelled",
 ];
 
 /**
@@ -84,20 +106,28 @@ export class InstrumentSet {
    * length first. Hooks run as if inside `context` (a task of the run), so
    * they can call `trio.currentTime()` and the like.
    */
-  call(hook: HookName, context: Task, arg?: unknown): void {
-    runAs(context, () => this.#callAll(hook, arg));
+  call(hook: HookName, context: Task, arg?: unknown, arg2?: unknown, arg3?: unknown): void {
+    // No closure per call: with a tracing instrument this runs several times per task step.
+    runAs(context, callAll as (...args: never[]) => void, this, hook, arg, arg2, arg3);
   }
 
-  #callAll(hook: HookName, arg: unknown): void {
-    for (const instrument of [...this.byHook[hook]]) {
+  /** @internal */
+  callAll(hook: HookName, arg: unknown, arg2: unknown, arg3: unknown): void {
+    const list = this.byHook[hook];
+    // A hook that throws is removed from the list: iterate over a copy only when there are several.
+    for (const instrument of list.length === 1 ? list : [...list]) {
       try {
-        (instrument[hook] as (a?: unknown) => void).call(instrument, arg);
+        (instrument[hook] as (a?: unknown, b?: unknown, c?: unknown) => void).call(instrument, arg, arg2, arg3);
       } catch (error) {
         this.remove(instrument);
         console.error(`trio: instrument ${describeInstrument(instrument)} raised in ${hook}() and was removed:`, error);
       }
     }
   }
+}
+
+function callAll(set: InstrumentSet, hook: HookName, arg: unknown, arg2: unknown, arg3: unknown): void {
+  set.callAll(hook, arg, arg2, arg3);
 }
 
 function describeInstrument(instrument: Instrument): string {

@@ -116,7 +116,7 @@ export class MemoryReceiveChannel<T> implements AsyncIterable<T>, Disposable, As
     const wake = task.runner.park(task, () => {
       state.receiveTasks.removeFirst((t) => t === task);
       return Abort.SUCCEEDED;
-    }) as Promise<T>;
+    }, NaN, this) as Promise<T>;
     return forIteration ? wake.then(iterationValue, iterationEnd) : wake;
   }
 

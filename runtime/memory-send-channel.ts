@@ -107,7 +107,7 @@ export class MemorySendChannel<T> implements Disposable, AsyncDisposable {
     return task.runner.park(task, () => {
       state.sendTasks.removeFirst((e) => e === entry);
       return Abort.SUCCEEDED;
-    }) as Promise<void>;
+    }, NaN, this) as Promise<void>;
   }
 
   /**

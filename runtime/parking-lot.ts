@@ -70,7 +70,7 @@ export class ParkingLot {
       // The lot may have changed since: repark moves tasks and updates customSleepData.
       (task.customSleepData as ParkingLot).#parked.delete(task);
       return Abort.SUCCEEDED;
-    }) as Promise<void>;
+    }, NaN, this) as Promise<void>;
   }
 
   /**

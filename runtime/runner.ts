@@ -162,8 +162,11 @@ export class Runner {
 
   // ----------------------------------------------------- parking and waking
 
-  /** Parks `task` until `reschedule`; see `lowlevel.waitTaskRescheduled`. */
-  park(task: Task, abortFn: AbortFn | null, sleepUntil = NaN): Promise<unknown> {
+  /**
+   * Parks `task` until `reschedule`; see `lowlevel.waitTaskRescheduled`.
+   * `on` says what it waits on, for instruments (`taskBlocked`).
+   */
+  park(task: Task, abortFn: AbortFn | null, sleepUntil = NaN, on?: unknown): Promise<unknown> {
     const state = task.state;
     if (state !== TaskState.Running && state !== TaskState.Foreign) return Promise.reject(alreadyWaiting(task));
     const wake = new Promise((resolve, reject) => {
@@ -175,6 +178,7 @@ export class Runner {
     task.abortFn = abortFn;
     task.schedulePoints++;
     if (abortFn !== null) task.cancelPoints++;
+    if (this.instruments.byHook.taskBlocked.length) this.instruments.call("taskBlocked", task, task, on, sleepUntil);
     if (sleepUntil === sleepUntil) {
       this.deadlines.add(sleepUntil, task);
       if (this.#idle) this.#wake();
@@ -245,7 +249,10 @@ export class Runner {
     } catch (error) {
       result = error;
     }
-    if (result === Abort.SUCCEEDED) this.reschedule(task, { error: new Cancelled() });
+    if (result === Abort.SUCCEEDED) {
+      if (this.instruments.byHook.taskCancelled.length) this.instruments.call("taskCancelled", task, task);
+      this.reschedule(task, { error: new Cancelled() });
+    }
     else if (result !== Abort.FAILED) {
       this.reschedule(task, {
         error: new TrioInternalError(
@@ -374,6 +381,7 @@ export class Runner {
       if (isTaskCancelled(task)) {
         isError = true;
         value = new Cancelled();
+        if (this.instruments.byHook.taskCancelled.length) this.instruments.call("taskCancelled", task, task);
       }
     }
     const resolve = task.resolveWake!;
@@ -515,7 +523,7 @@ export class Runner {
     return this.park(task, () => {
       remove();
       return Abort.SUCCEEDED;
-    });
+    }, NaN, "waitAllTasksBlocked");
   }
 
   // ------------------------------------------------------------------ exits
@@ -533,7 +541,9 @@ export class Runner {
       if (this.instruments.byHook.afterTaskStep.length) this.instruments.call("afterTaskStep", task, task);
     }
     if (task.onExit !== null) for (const hook of task.onExit.splice(0)) hook();
-    if (this.instruments.byHook.taskExited.length) this.instruments.call("taskExited", task, task);
+    if (this.instruments.byHook.taskExited.length) {
+      this.instruments.call("taskExited", task, task, failed ? { error: value } : { value });
+    }
     if (task === this.initTask) {
       this.#finishRun(failed, value);
       return;

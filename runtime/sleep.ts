@@ -19,7 +19,7 @@ export function sleep(seconds: number): Promise<void> {
   if (seconds === 0) return checkpoint();
   if (seconds === Infinity) return sleepForever();
   const task = currentTaskFor("trio.sleep()");
-  return task.runner.park(task, abortSleep, task.runner.clock.currentTime() + seconds) as Promise<void>;
+  return task.runner.park(task, abortSleep, task.runner.clock.currentTime() + seconds, "sleep") as Promise<void>;
 }
 
 /**
@@ -33,14 +33,14 @@ export function sleepUntil(deadline: number): Promise<void> {
     return Promise.reject(error);
   }
   const task = currentTaskFor("trio.sleepUntil()");
-  if (deadline === Infinity) return task.runner.park(task, abortSleep) as Promise<void>;
-  return task.runner.park(task, abortSleep, deadline) as Promise<void>;
+  if (deadline === Infinity) return task.runner.park(task, abortSleep, NaN, "sleep") as Promise<void>;
+  return task.runner.park(task, abortSleep, deadline, "sleep") as Promise<void>;
 }
 
 /** Sleeps until cancelled. */
 export function sleepForever(): Promise<never> {
   const task = currentTaskFor("trio.sleepForever()");
-  return task.runner.park(task, abortSleep) as Promise<never>;
+  return task.runner.park(task, abortSleep, NaN, "sleep") as Promise<never>;
 }
 
 /** The current time on the run's clock, in seconds (an arbitrary origin: compare times, don't print them). */
