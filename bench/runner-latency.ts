@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/runner-latency.ts [--sessions 100] [--warm 30]`
+ * `npx tsx bench/runner-latency.ts [--sessions 100] [--warm 30] [--pool 4]`
  *
  * The slide runner's latencies, measured as a browser sees them (HTTP + NDJSON stream):
  * click-to-first-line on a cold session (process start included) and a warm one; delay between
@@ -14,11 +14,15 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createApp } from "../runner/app.ts";
 import { tokenCookieName } from "../runner/http/security.ts";
+import { DEFAULT_POOL_SIZE } from "../runner/config.ts";
+import { ProcessPool } from "../runner/session/process-pool.ts";
+import { toRunStep } from "../runner/session/run-step.ts";
 import { SessionBundler } from "../runner/session/session-bundle.ts";
 import { SessionManager } from "../runner/session/session-manager.ts";
 import { spawnNodeSession } from "../runner/session/spawn.ts";
 
-const { values } = parseArgs({ options: { sessions: { type: "string", default: "100" }, warm: { type: "string", default: "30" } } });
+const { values } = parseArgs({ options: { sessions: { type: "string", default: "100" }, warm: { type: "string", default: "30" }, pool: { type: "string", default: String(DEFAULT_POOL_SIZE) } } });
+const POOL = Number(values.pool);
 const SESSIONS = Number(values.sessions);
 const WARM = Number(values.warm);
 const TOKEN = "bench-token";
@@ -30,9 +34,13 @@ writeFileSync(path.join(dir, "bench.md"), [
 ].join("\n\n---\n\n"));
 
 const bundler = new SessionBundler();
+await bundler.get();
+toRunStep("typescript", "const warm = 0;", "warm-up", "block"); // as `npm start` does
+// As `npm start` does: processes started ahead of need (the pool's size is the burst it absorbs).
+const pool = new ProcessPool({ spawn: () => spawnNodeSession(bundler, { memoryMb: 128, baseDir: dir }), size: POOL, version: () => bundler.get() });
 const sessions = new SessionManager({
   limits: { wallTimeMs: 60_000, graceMs: 2_000, outputCapBytes: 1_000_000, memoryMb: 128 },
-  spawn: () => () => spawnNodeSession(bundler, { memoryMb: 128, baseDir: dir }),
+  spawn: () => () => pool.take(),
   maxSessions: SESSIONS + 10,
   maxRunsPerViewer: Number.POSITIVE_INFINITY,
   idleMs: 600_000,
@@ -78,11 +86,18 @@ const percentile = (xs: number[], p: number) => {
 };
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
+/** Lets the pool fill (as it would between viewers arriving). */
+const poolFilled = async () => {
+  const deadline = performance.now() + 120_000;
+  while (pool.available < POOL && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+};
+await poolFilled();
 const cold = await run("cold", 0);
 const warm: number[] = [];
 for (let i = 0; i < WARM; i++) warm.push((await run("cold", 0)).firstLine);
 const delays = (await run("cold", 1)).lines.map((l) => l.at - Number(l.text));
 
+await poolFilled();
 const concurrent = await Promise.all(Array.from({ length: SESSIONS }, (_, i) => run(`viewer-${i}`, 0)));
 const firstLines = concurrent.map((r) => r.firstLine);
 const warmConcurrent = (await Promise.all(Array.from({ length: SESSIONS }, (_, i) => run(`viewer-${i}`, 0)))).map((r) => r.firstLine);
@@ -97,7 +112,7 @@ const serverRss = process.memoryUsage().rss;
 const childPids = (readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean)).map(Number);
 const totalRss = serverRss + childPids.reduce((sum, pid) => sum + rssOf(pid), 0);
 
-console.log(`| measure | value | target |
+console.log(`| measure (pool of ${POOL} ready processes) | value | target |
 | --- | --- | --- |
 | cold first line (process start included) | ${ms(cold.firstLine)} | |
 | warm first line p50 / p95 (${WARM} runs) | ${ms(percentile(warm, 50))} / ${ms(percentile(warm, 95))} | p50 ≤ 50 ms |
@@ -106,5 +121,6 @@ console.log(`| measure | value | target |
 | ${SESSIONS} concurrent warm sessions, first line p50 / p95 | ${ms(percentile(warmConcurrent, 50))} / ${ms(percentile(warmConcurrent, 95))} | p95 ≤ 500 ms |
 | memory: server / server + ${childPids.length} sessions | ${(serverRss / 2 ** 20).toFixed(0)} MB / ${(totalRss / 2 ** 20).toFixed(0)} MB | |`);
 
+pool.close();
 sessions.close();
 server.close();

@@ -90,7 +90,7 @@ export function createApp(deps: AppDeps): Express {
   app.get("/decks/:deck", async (req: Request, res: Response) => {
     const deck = await decks.get(String(req.params["deck"]));
     if (!deck) throw new RunnerError("NOT_FOUND", `There is no deck \`${String(req.params["deck"])}\` in ${deps.slidesDir}.`);
-    res.type("html").send(renderDeckPage(deck));
+    res.type("html").send(renderDeckPage(deck, { recording: await decks.recording(deck.name) }));
   });
 
   const api = express.Router();

@@ -21,3 +21,5 @@ export const DEFAULT_MAX_SESSIONS = 200;
 export const DEFAULT_MAX_RUNS_PER_VIEWER = 3;
 /** Port `main` listens on when none is given (0 picks a free one). */
 export const DEFAULT_PORT = 8077;
+/** TypeScript session processes kept started and ready, so that a first Run does not wait for one. */
+export const DEFAULT_POOL_SIZE = 4;

@@ -1,40 +1,64 @@
 /**
  * The reveal.js plugin that makes `exec` blocks runnable: Run / Stop / Edit / Reset buttons,
- * output streamed into the slide line by line, a console bound to the session, and keys
- * (R runs the current slide's first block, X stops every running block).
+ * output streamed into the slide line by line, a console bound to the session, a session reset,
+ * and keys (R runs the current slide's first block, X stops every running block).
+ *
+ * Where no runner is reachable (server down, static export) and in PDF (`?print-pdf`), each
+ * block shows its recorded output, marked as such; Run then replays the recording.
  */
-import { ansiToNodes } from "./ansi.ts";
+import { createCodeEditor, type CodeEditor } from "./code-editor.ts";
+import { setUpConsole } from "./console-panel.ts";
+import { fitSlide } from "./fit-output.ts";
+import { appendLine, clearOutput, replayRecording, showRecording, type BlockRecording } from "./output-view.ts";
+import { post, runnerReachable, streamRun, type RunEvent } from "./run-stream.ts";
+import { attachPictures, type RecordedTrace } from "./views/trace-panel.ts";
 
 /** How often the page tells the server its viewer is still there, in ms. */
 const HEARTBEAT_MS = 60_000;
 const RUN_KEY = { keyCode: 82, key: "R", description: "Run the slide's first block" };
 const STOP_KEY = { keyCode: 88, key: "X", description: "Stop running blocks" };
+const CONSOLE_KEY = { keyCode: 67, key: "C", description: "Open or close the console" };
+const OFFLINE_REASON = "no runner is reachable";
+const STATIC_REASON = "this is a static export, with no runner";
+const PRINT_REASON = "recorded with `npm run record`";
 
-interface DeckData {
+/** What the page carries (see `DeckPageData`). */
+export interface DeckData {
   name: string;
-  blocks: Array<{ index: number; slide: number; kind: string; language: string; code: string }>;
+  static: boolean;
+  blocks: Array<{ index: number; id: string; slide: number; kind: string; language: string; code: string; recording: BlockRecording | null }>;
 }
-
-type RunEvent =
-  | { type: "start"; runId: string; t: number }
-  | { type: "line"; stream: "stdout" | "stderr"; text: string; t: number }
-  | { type: "event"; event: string; task: string; t: number }
-  | { type: "result"; text: string; t: number }
-  | { type: "notice"; text: string; t: number }
-  | { type: "end"; status: string; message: string | null; t: number }
-  | { type: "error"; code: string; message: string };
 
 interface RevealDeck {
   addKeyBinding(binding: { keyCode: number; key: string; description: string }, callback: () => void): void;
   removeKeyBinding(keyCode: number): void;
   getCurrentSlide(): HTMLElement | undefined;
+  getConfig(): { height: number };
+  on(event: string, callback: () => void): void;
 }
 
-/** Where a run's output goes and how its controls look. */
-interface RunView {
+/** Where a run's output goes and how its controls react. */
+export interface RunView {
   output: HTMLElement;
   onStart(runId: string): void;
   onEnd(status: string): void;
+  /** The runner could not be reached: show the recording instead. */
+  onUnreachable?(): void;
+  /** Trace events for the pictures (see `views/trace-panel.ts`). */
+  onTrace?(seq: number, events: unknown[]): void;
+}
+
+/** State shared by the plugin's parts. */
+export interface RunnerContext {
+  data: DeckData;
+  /** Show each line's time since the run started. */
+  showStamps: boolean;
+  /** No runner: Run replays recordings. */
+  offline: boolean;
+  /** Stop functions of the runs going, by run id. */
+  running: Map<string, () => void>;
+  /** Starts a run and streams its events into the view. */
+  startRun(body: Record<string, unknown>, view: RunView): Promise<void>;
 }
 
 /**
@@ -43,38 +67,20 @@ interface RunView {
  * @returns a reveal.js plugin: `{ id, init(deck), destroy() }`.
  */
 export function RunnerPlugin() {
-  let data: DeckData = { name: "", blocks: [] };
   let heartbeat: number | undefined;
-  let showStamps = false;
-  const running = new Map<string, () => void>();
-
-  async function post(path: string, body: unknown): Promise<Response> {
-    return fetch(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
-    });
-  }
-
-  function appendLine(output: HTMLElement, className: string, text: string, t?: number, colours = true): void {
-    const line = document.createElement("span");
-    line.className = `line ${className}`;
-    if (t !== undefined) {
-      const stamp = document.createElement("span");
-      stamp.className = "stamp";
-      stamp.textContent = `+${(t / 1000).toFixed(2)}s `;
-      line.append(stamp);
-    }
-    if (colours) line.append(ansiToNodes(text));
-    else line.append(document.createTextNode(text));
-    line.append(document.createTextNode("\n"));
-    output.append(line);
-    output.scrollTop = output.scrollHeight;
-  }
+  let fitCurrent = () => {};
+  const printing = /print-pdf/i.test(window.location.search);
+  const blockViews: Array<{ showRecorded(why: string): void }> = [];
+  const context: RunnerContext = {
+    data: { name: "", static: false, blocks: [] },
+    showStamps: false,
+    offline: false,
+    running: new Map(),
+    startRun: (body, view) => streamRun(context.data.name, body, (event) => show(view, event)),
+  };
 
   function show(view: RunView, event: RunEvent): void {
-    const stamp = showStamps && "t" in event ? event.t : undefined;
+    const stamp = context.showStamps && "t" in event ? event.t : undefined;
     switch (event.type) {
       case "start":
         view.onStart(event.runId);
@@ -84,6 +90,9 @@ export function RunnerPlugin() {
         return;
       case "result":
         appendLine(view.output, "result", event.text, stamp);
+        return;
+      case "trace":
+        view.onTrace?.(event.seq, event.events);
         return;
       case "event":
         appendLine(view.output, "runtime-event", `[${event.event}] ${event.task}`, stamp, false);
@@ -96,48 +105,25 @@ export function RunnerPlugin() {
         view.onEnd(event.status);
         return;
       case "error":
+        if (event.code === "NETWORK" && view.onUnreachable) {
+          view.onUnreachable();
+          return;
+        }
         appendLine(view.output, "status status-error", event.message, undefined, false);
         view.onEnd("error");
         return;
     }
   }
 
-  /** Starts a run and streams its events into the view. */
-  async function startRun(body: Record<string, unknown>, view: RunView): Promise<void> {
-    let response: Response;
-    try {
-      response = await post(`/api/decks/${encodeURIComponent(data.name)}/run`, body);
-    } catch (error) {
-      show(view, { type: "error", code: "NETWORK", message: `The runner is not reachable (${String(error)}).` });
-      return;
-    }
-    if (!response.ok || !response.body) {
-      const problem = await response.json().catch(() => null) as { error?: { code: string; message: string } } | null;
-      show(view, { type: "error", code: problem?.error?.code ?? "HTTP", message: problem?.error?.message ?? `The runner answered ${response.status}.` });
-      return;
-    }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    let ended = false;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      const lines = buffer.split("\n");
-      buffer = lines.pop()!;
-      for (const line of lines) {
-        if (line.trim() === "") continue;
-        const event = JSON.parse(line) as RunEvent;
-        if (event.type === "end") ended = true;
-        show(view, event);
-      }
-    }
-    if (!ended) show(view, { type: "error", code: "DISCONNECTED", message: "The connection to the runner closed before the run ended." });
+  function goOffline(why: string): void {
+    context.offline = true;
+    document.documentElement.classList.add("twb-offline");
+    for (const view of blockViews) view.showRecorded(why);
   }
 
   function setUpBlock(element: HTMLElement): void {
     const index = Number(element.dataset["block"]);
-    const block = data.blocks.find((b) => b.index === index);
+    const block = context.data.blocks.find((b) => b.index === index);
     const code = element.querySelector<HTMLElement>("pre.exec-code code");
     const output = element.querySelector<HTMLElement>("pre.exec-output");
     if (!block || !code || !output) return;
@@ -154,129 +140,142 @@ export function RunnerPlugin() {
     };
     const run = button("Run", "exec-run", "Run this block (R)");
     const stop = button("Stop", "exec-stop", "Cancel the run through the runtime (X)");
-    const edit = button("Edit", "exec-edit", "Edit the code on the slide");
+    const edit = button("Edit", "exec-edit", "Edit the code on the slide (or double-click it); Ctrl+Enter runs, Escape leaves the editor");
     const reset = button("Reset", "exec-reset", "Restore the block's original code");
     const status = document.createElement("span");
     status.className = "exec-state";
     toolbar.append(status);
     stop.disabled = true;
     element.insertBefore(toolbar, output);
+    const pictures = block.language === "typescript" ? attachPictures(element, toolbar, `${context.data.name}-block-${index}`) : null;
+    const recordedTrace = () => (block.recording as { trace?: RecordedTrace } | null)?.trace;
     let runId: string | null = null;
+    let stopReplay: (() => void) | null = null;
 
-    const currentCode = () => code.textContent ?? "";
+    const setState = (state: string, text = state) => {
+      element.dataset["state"] = state;
+      status.textContent = text;
+    };
+    const finished = (state: string) => {
+      if (runId) context.running.delete(runId);
+      runId = null;
+      stopReplay = null;
+      run.disabled = false;
+      stop.disabled = true;
+      setState(state);
+    };
+    const showRecorded = (why: string) => {
+      if (runId || stopReplay) return;
+      showRecording(output, block.recording, why, context.showStamps);
+      pictures?.showRecorded(recordedTrace());
+      run.textContent = "Replay";
+      run.title = "Play the recorded output back (R)";
+      setState("recorded");
+    };
+    blockViews.push({ showRecorded });
+
+    const replay = () => {
+      run.disabled = true;
+      stop.disabled = false;
+      setState("running", "replaying…");
+      const replayId = `replay-${index}`;
+      runId = replayId;
+      context.running.set(replayId, () => stop.click());
+      pictures?.showRecorded(recordedTrace());
+      stopReplay = replayRecording(output, block.recording, context.data.static ? STATIC_REASON : OFFLINE_REASON, context.showStamps, (state) => finished(state === "ok" || state === "cancelled" ? state : "recorded"));
+    };
+
+    let editor: CodeEditor | null = null;
+    const currentCode = () => editor?.getCode() ?? block.code;
+    const markEdited = () => element.classList.toggle("exec-edited", currentCode() !== block.code);
+    /** Turns the highlighted code into an editor (for good: the edits stay on the slide). */
+    const startEditing = () => {
+      if (!editor) {
+        const pre = element.querySelector<HTMLElement>("pre.exec-code")!;
+        const holder = document.createElement("div");
+        holder.className = "exec-editor";
+        pre.after(holder);
+        pre.style.display = "none";
+        editor = createCodeEditor(holder, { code: block.code, language: block.language, onRun: () => run.click(), onChange: markEdited });
+        fitCurrent();
+        edit.disabled = true;
+        edit.textContent = "Editing";
+      }
+      editor.focus();
+    };
     run.addEventListener("click", () => {
       if (run.disabled) return;
-      output.replaceChildren();
+      if (context.offline) return replay();
+      clearOutput(output);
+      pictures?.reset();
       run.disabled = true;
-      element.dataset["state"] = "running";
-      status.textContent = "running…";
+      setState("running", "running…");
       const edited = currentCode() !== block.code;
-      void startRun({ block: index, ...(edited ? { code: currentCode() } : {}), events: element.classList.contains("exec-events") }, {
+      void context.startRun({ block: index, ...(edited ? { code: currentCode() } : {}), events: element.classList.contains("exec-events"), trace: pictures?.enabled() ?? false }, {
         output,
+        onTrace: pictures?.onTrace,
         onStart(id) {
           runId = id;
           stop.disabled = false;
-          running.set(id, () => stop.click());
+          context.running.set(id, () => stop.click());
         },
-        onEnd(state) {
-          if (runId) running.delete(runId);
-          runId = null;
-          run.disabled = false;
-          stop.disabled = true;
-          element.dataset["state"] = state;
-          status.textContent = state;
+        onEnd: finished,
+        onUnreachable() {
+          finished("recorded");
+          goOffline(OFFLINE_REASON);
         },
       });
     });
     stop.addEventListener("click", () => {
+      if (stopReplay) return stopReplay();
       if (!runId) return;
       status.textContent = "stopping…";
       stop.disabled = true;
       void post(`/api/runs/${encodeURIComponent(runId)}/stop`, {});
     });
-    edit.addEventListener("click", () => {
-      const editing = code.getAttribute("contenteditable") === "true";
-      code.setAttribute("contenteditable", editing ? "false" : "true");
-      code.setAttribute("spellcheck", "false");
-      edit.textContent = editing ? "Edit" : "Done";
-      if (!editing) code.focus();
-    });
+    edit.addEventListener("click", startEditing);
+    code.addEventListener("dblclick", startEditing);
     reset.addEventListener("click", () => {
-      code.textContent = block.code;
-      code.removeAttribute("data-highlighted");
-      const hljs = (window as unknown as { hljs?: { highlightElement(e: HTMLElement): void } }).hljs;
-      hljs?.highlightElement(code);
+      editor?.setCode(block.code);
+      markEdited();
     });
     element.addEventListener("twb-run", () => run.click());
-  }
-
-  function setUpConsole(): void {
-    const languages = [...new Set(data.blocks.map((b) => b.language))];
-    const panel = document.createElement("div");
-    panel.className = "twb-console";
-    panel.hidden = true;
-    const output = document.createElement("pre");
-    output.className = "exec-output console-output";
-    const form = document.createElement("form");
-    const prompt = document.createElement("span");
-    prompt.className = "prompt";
-    prompt.textContent = languages[0] === "python" ? ">>>" : ">";
-    const input = document.createElement("input");
-    input.type = "text";
-    input.className = "console-input";
-    input.setAttribute("aria-label", "Console: code to run in this deck's session");
-    input.placeholder = languages[0] === "python" ? "trio.run(main)" : "await trio.run(main)";
-    form.append(prompt, input);
-    panel.append(output, form);
-    const toggle = document.createElement("button");
-    toggle.type = "button";
-    toggle.className = "twb-console-toggle";
-    toggle.textContent = "Console";
-    toggle.addEventListener("click", () => {
-      panel.hidden = !panel.hidden;
-      if (!panel.hidden) input.focus();
-    });
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const code = input.value;
-      if (code.trim() === "") return;
-      input.value = "";
-      appendLine(output, "echo", `${prompt.textContent} ${code}`, undefined, false);
-      let consoleRun: string | null = null;
-      void startRun({ console: true, code, language: languages[0] ?? "typescript" }, {
-        output,
-        onStart(id) {
-          consoleRun = id;
-          running.set(id, () => void post(`/api/runs/${encodeURIComponent(id)}/stop`, {}));
-        },
-        onEnd() {
-          if (consoleRun) running.delete(consoleRun);
-        },
-      });
-    });
-    const stamps = document.createElement("label");
-    stamps.className = "twb-stamps";
-    const checkbox = document.createElement("input");
-    checkbox.type = "checkbox";
-    checkbox.addEventListener("change", () => (showStamps = checkbox.checked));
-    stamps.append(checkbox, document.createTextNode(" times"));
-    document.body.append(panel, toggle, stamps);
   }
 
   return {
     id: "trio-workbook-runner",
     init(deck: RevealDeck) {
       const element = document.getElementById("twb-deck");
-      if (element?.textContent) data = JSON.parse(element.textContent) as DeckData;
+      if (element?.textContent) context.data = JSON.parse(element.textContent) as DeckData;
       document.querySelectorAll<HTMLElement>(".exec-block:not(.exec-hidden)").forEach(setUpBlock);
-      setUpConsole();
+      if (printing) {
+        document.documentElement.classList.add("twb-print");
+        for (const view of blockViews) view.showRecorded(PRINT_REASON);
+        return;
+      }
+      fitCurrent = () => {
+        const slide = deck.getCurrentSlide();
+        if (slide) fitSlide(slide, deck.getConfig().height);
+      };
+      for (const event of ["ready", "slidechanged", "resize"]) deck.on(event, fitCurrent);
+      void document.fonts?.ready.then(fitCurrent);
+      // The speaker view's previews of this slide and the next: no console, no heartbeat of their own.
+      if (/receiver/i.test(window.location.search)) return;
+      deck.addKeyBinding(CONSOLE_KEY, setUpConsole(context));
       deck.addKeyBinding(RUN_KEY, () => {
         deck.getCurrentSlide()?.querySelector(".exec-block:not(.exec-hidden)")?.dispatchEvent(new Event("twb-run"));
       });
       deck.addKeyBinding(STOP_KEY, () => {
-        for (const stop of running.values()) stop();
+        for (const stop of context.running.values()) stop();
       });
-      heartbeat = window.setInterval(() => void post("/api/heartbeat", {}), HEARTBEAT_MS);
+      if (context.data.static || window.location.protocol === "file:") {
+        goOffline(STATIC_REASON);
+        return;
+      }
+      void runnerReachable().then((reachable) => {
+        if (!reachable) goOffline(OFFLINE_REASON);
+      });
+      heartbeat = window.setInterval(() => void post("/api/heartbeat", {}).catch(() => {}), HEARTBEAT_MS);
     },
     destroy() {
       window.clearInterval(heartbeat);

@@ -3,10 +3,16 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { readRecording, recordingMtime, recordingPath, type Recording } from "../recording/recording.ts";
 import { renderDeck, type Deck } from "./render-deck.ts";
 
 /** A deck's name: what may appear in a URL. No dots, so never `..`. */
 export const DECK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+/** A deck's name, and not the folder's `README.md`, which documents the decks. */
+function isDeckName(name: string): boolean {
+  return DECK_NAME.test(name) && name.toLowerCase() !== "readme";
+}
 
 /** An entry of the index page. */
 export interface DeckSummary {
@@ -21,11 +27,12 @@ export interface ExerciseSummary {
 }
 
 /**
- * Reads decks from one folder. Only `<name>.md` files directly in it are decks.
+ * Reads decks from one folder. Only `<name>.md` files directly in it are decks, but `README.md`.
  */
 export class DeckStore {
   readonly #dir: string;
   readonly #cache = new Map<string, { mtimeMs: number; deck: Deck }>();
+  readonly #recordings = new Map<string, { mtimeMs: number; recording: Recording | null }>();
 
   /** @param dir - the folder holding the decks (`slides/`). */
   constructor(dir: string) {
@@ -45,7 +52,7 @@ export class DeckStore {
    * is not a plain file name, such as one containing `..` or `/`).
    */
   async get(name: string): Promise<Deck | null> {
-    if (!DECK_NAME.test(name)) return null;
+    if (!isDeckName(name)) return null;
     const file = path.join(this.#dir, `${name}.md`);
     let mtimeMs: number;
     try {
@@ -63,12 +70,29 @@ export class DeckStore {
     return deck;
   }
 
+  /**
+   * Loads a deck's recorded output (`<name>.recording.json`, made by `npm run record`).
+   *
+   * @param name - the deck's name.
+   * @returns the recording, or `null` when the deck has none.
+   */
+  async recording(name: string): Promise<Recording | null> {
+    if (!DECK_NAME.test(name)) return null;
+    const file = recordingPath(this.#dir, name);
+    const mtimeMs = await recordingMtime(file);
+    const cached = this.#recordings.get(name);
+    if (cached && cached.mtimeMs === mtimeMs) return cached.recording;
+    const recording = mtimeMs < 0 ? null : await readRecording(file);
+    this.#recordings.set(name, { mtimeMs, recording });
+    return recording;
+  }
+
   /** Lists the decks, sorted by name. A missing folder is an empty list. */
   async list(): Promise<DeckSummary[]> {
     const names = (await readdirOrEmpty(this.#dir))
       .filter((entry) => entry.endsWith(".md"))
       .map((entry) => entry.slice(0, -3))
-      .filter((name) => DECK_NAME.test(name))
+      .filter(isDeckName)
       .sort();
     const decks = await Promise.all(names.map((name) => this.get(name)));
     return decks.filter((deck): deck is Deck => deck !== null).map(({ name, title }) => ({ name, title }));

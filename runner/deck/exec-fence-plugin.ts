@@ -19,6 +19,12 @@ export interface ExecBlock {
   code: string;
   /** Wall-time limit asked for by the fence (`timeout=120`), in seconds, or `null` for the default. */
   timeoutSeconds: number | null;
+  /**
+   * The fence's `key=value` attributes, as written. Besides `timeout`, the recorder reads
+   * `stop-after=S` (press Stop S seconds in), `record=background` (go on with the next blocks
+   * while this one serves) and `check=status` (compare only how the run ended).
+   */
+  attributes: Record<string, string>;
 }
 
 /** The render environment a deck passes to `md.render`; the plugin appends to `blocks`. */
@@ -62,6 +68,7 @@ export function execFencePlugin(md: MarkdownIt): void {
           language,
           code: token.content,
           timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : null,
+          attributes: { ...fence.attributes },
         };
         env.blocks?.push(block);
       }
@@ -78,8 +85,9 @@ export function execFencePlugin(md: MarkdownIt): void {
     const code = codeElement(md, token.content, fence);
     if (block === null) return `<pre>${code}</pre>\n`;
     const timeout = block.timeoutSeconds === null ? "" : ` data-timeout="${block.timeoutSeconds}"`;
+    const trace = block.attributes["trace"] === undefined ? "" : ` data-trace="${md.utils.escapeHtml(block.attributes["trace"])}"`;
     return (
-      `<div class="exec-block" data-block="${block.index}" data-language="${block.language}"${timeout}>` +
+      `<div class="exec-block" data-block="${block.index}" data-language="${block.language}"${timeout}${trace}>` +
       `<pre class="exec-code">${code}</pre>` +
       `<pre class="exec-output" aria-live="polite"></pre>` +
       `</div>\n`

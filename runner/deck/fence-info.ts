@@ -13,9 +13,12 @@ export interface FenceInfo {
   language: string;
   /** reveal.js line-highlight steps (`1|2-3`), or `null`. */
   lineNumbers: string | null;
-  /** `key=value` attributes, such as `timeout=120`. */
+  /** `key=value` attributes, such as `timeout=120`; a bare flag such as `trace` is `trace=true`. */
   attributes: Record<string, string>;
 }
+
+/** Words that are flags, not languages: ```` ```exec trace ```` asks for the task pictures. */
+const FLAGS = new Set(["trace"]);
 
 const LANGUAGE_ALIASES: Record<string, string> = {
   ts: "typescript",
@@ -50,6 +53,8 @@ export function parseFenceInfo(info: string): FenceInfo {
       result.attributes[word.slice(0, eq)] = word.slice(eq + 1).replace(/^(["'])(.*)\1$/, "$2");
     } else if ((word === "exec" || word === "exechidden") && result.exec === null && result.language === "") {
       result.exec = word;
+    } else if (FLAGS.has(word)) {
+      result.attributes[word] = "true";
     } else if (result.language === "") {
       result.language = LANGUAGE_ALIASES[word.toLowerCase()] ?? word.toLowerCase();
     }

@@ -11,7 +11,9 @@ import { RunnerError } from "../errors.ts";
 import type { RunStep } from "../session/protocol.ts";
 import { Run, type RunEvent } from "../session/run.ts";
 import type { SessionEntry, SessionManager } from "../session/session-manager.ts";
-import { BlockSyntaxError, transformBlock } from "../session/transform-block.ts";
+import { toRunStep } from "../session/run-step.ts";
+import { isTraceOn } from "../session/trace-events.ts";
+import { BlockSyntaxError } from "../session/transform-block.ts";
 
 /** The body the endpoint accepts. */
 export interface RunRequest {
@@ -25,6 +27,8 @@ export interface RunRequest {
   language?: ExecLanguage;
   /** Stream runtime events (task spawned / exited). */
   events?: boolean;
+  /** Stream the trace for the pictures. @default whether the block's fence says `trace` */
+  trace?: boolean;
 }
 
 /** Longest code accepted, in characters. */
@@ -49,7 +53,7 @@ export function parseRunRequest(body: unknown): RunRequest {
     if (typeof b["code"] !== "string" || b["code"].length > MAX_CODE_LENGTH) throw new RunnerError("BAD_REQUEST", `Expected \`code\` to be a string of at most ${MAX_CODE_LENGTH} characters, got \`${describe(b["code"])}\`.`);
     request.code = b["code"];
   }
-  for (const flag of ["console", "events"] as const) {
+  for (const flag of ["console", "events", "trace"] as const) {
     if (b[flag] !== undefined) {
       if (typeof b[flag] !== "boolean") throw new RunnerError("BAD_REQUEST", `Expected \`${flag}\` to be true or false, got \`${describe(b[flag])}\`.`);
       request[flag] = b[flag];
@@ -120,7 +124,7 @@ export function runHandler(deps: RunHandlerDeps) {
           : step(language, request.code ?? block!.code, `block-${block!.index}`, "block"),
       ];
       const wallTimeMs = block?.timeoutSeconds ? block.timeoutSeconds * 1000 : undefined;
-      run = deps.sessions.run(entry!, steps, { ...(wallTimeMs ? { wallTimeMs } : {}), events: request.events ?? false });
+      run = deps.sessions.run(entry!, steps, { ...(wallTimeMs ? { wallTimeMs } : {}), events: request.events ?? false, trace: request.trace ?? (block !== null && isTraceOn(block.attributes["trace"])) });
       void run.ended.then((end) => {
         // After an error the setup may not have run through: it runs again next time.
         if (end.status !== "error" && entry!.setupGeneration === generation) for (const b of setup) entry!.setupDone.add(b.index);
@@ -151,9 +155,8 @@ function setupFor(blocks: ExecBlock[], block: ExecBlock, entry: SessionEntry): E
 }
 
 function step(language: ExecLanguage, code: string, label: string, mode: "block" | "console"): RunStep {
-  if (language === "python") return { label, code, mode };
   try {
-    return { label: `${label}.ts`, code: transformBlock(code, { mode, fileName: `${label}.ts` }).code, mode };
+    return toRunStep(language, code, label, mode);
   } catch (error) {
     if (error instanceof BlockSyntaxError) throw new StepError(`SyntaxError: ${error.message}`);
     throw error;

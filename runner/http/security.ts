@@ -128,7 +128,7 @@ export function securityHeaders() {
     res.setHeader(
       "Content-Security-Policy",
       // reveal.js's speaker view writes inline scripts into its window and frames this page.
-      "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; " +
+      "default-src 'self'; img-src 'self' data: https:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
         "script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
     );
     next();

@@ -13,7 +13,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
 import vm from "node:vm";
+import { installLoopbackGuard } from "./loopback-guard.ts";
 import type { ChildMessage, ParentMessage, RunMessage } from "./protocol.ts";
+import { traceInstrument, type TraceBudget } from "./trace-events.ts";
 
 /** What the session needs of a cancel scope; the runtime's CancelScope has it. */
 interface ScopeLike {
@@ -33,6 +35,8 @@ interface ActiveRun {
   capped: boolean;
   events: boolean;
   eventCount: number;
+  /** Trace each `trio.run` for the pictures; `null` when not asked. */
+  trace: TraceBudget | null;
 }
 
 type RuntimeModule = Record<string, unknown> & {
@@ -59,6 +63,9 @@ const runs = new Map<string, ActiveRun>();
 let lastRun: ActiveRun | null = null;
 const baseDir = process.env["TWB_BASE_DIR"] ?? process.cwd();
 const requireFromBase = createRequire(path.join(baseDir, "noop.js"));
+
+// Serving a class: before anything else, runs may reach loopback addresses only.
+if (process.env["TWB_LOOPBACK_ONLY"] === "1") installLoopbackGuard();
 
 captureOutput("stdout");
 captureOutput("stderr");
@@ -134,8 +141,14 @@ function wrapRuntime(module: RuntimeModule): Record<string, unknown> {
     const options = (hasOptions ? args[0] : {}) as { instruments?: unknown[] } | undefined;
     const fn = (hasOptions ? args[1] : args[0]) as (...a: unknown[]) => Promise<unknown>;
     const rest = args.slice(hasOptions ? 2 : 1);
-    const instruments = [...(options?.instruments ?? []), ...(run.events ? [eventInstrument(run)] : [])];
+    const instruments = [
+      ...(options?.instruments ?? []),
+      ...(run.events ? [eventInstrument(run)] : []),
+      ...(run.trace ? [traceInstrument(run.id, run.trace, send)] : []),
+    ];
     const runOptions = instruments.length > 0 ? { ...options, instruments } : { ...options };
+    // The main task is the wrapper below: it goes by the block's function's name, as without it.
+    (runOptions as { name?: string }).name ??= (typeof fn === "function" && fn.name) || "main";
     return module.run(runOptions, async (...fnArgs: unknown[]) => {
       const scope = new module.CancelScope();
       run.scopes.add(scope);
@@ -195,6 +208,7 @@ async function execute(message: RunMessage): Promise<void> {
     capped: false,
     events: message.events,
     eventCount: 0,
+    trace: message.trace ? { seq: 0, sent: 0 } : null,
   };
   runs.set(run.id, run);
   lastRun = run;

@@ -26,6 +26,8 @@ export interface RunMessage {
   outputCapBytes: number;
   /** Send runtime events (task spawned / exited). */
   events: boolean;
+  /** Send each `trio.run`'s trace (see `runtime/trace.ts`) for the task-tree and timeline pictures. */
+  trace?: boolean;
 }
 
 /** Asks the session to cancel a run through the runtime. */
@@ -59,6 +61,17 @@ export interface EventMessage {
   task: string;
 }
 
+/**
+ * A batch of trace events of one `trio.run` of a run (`seq` counts the run's `trio.run` calls
+ * from 1), in order; see `trace-events.ts`.
+ */
+export interface TraceMessage {
+  type: "trace";
+  runId: string;
+  seq: number;
+  events: unknown[];
+}
+
 /** The value of a console step's final expression, inspected. */
 export interface ResultMessage {
   type: "result";
@@ -79,4 +92,4 @@ export interface DoneMessage {
 }
 
 /** What a session sends. */
-export type ChildMessage = ReadyMessage | OutputMessage | EventMessage | ResultMessage | DoneMessage;
+export type ChildMessage = ReadyMessage | OutputMessage | EventMessage | TraceMessage | ResultMessage | DoneMessage;

@@ -20,6 +20,7 @@ export type RunEvent =
   | { type: "start"; runId: string; t: number }
   | { type: "line"; stream: "stdout" | "stderr"; text: string; t: number }
   | { type: "event"; event: string; task: string; t: number }
+  | { type: "trace"; seq: number; events: unknown[]; t: number }
   | { type: "result"; text: string; t: number }
   | { type: "notice"; text: string; t: number }
   | { type: "end"; status: RunStatus; message: string | null; t: number };

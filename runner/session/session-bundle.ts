@@ -38,6 +38,8 @@ export class SessionBundler {
   readonly #runtimeEntry: string;
   readonly #outDir: string;
   #built: Promise<Built> | null = null;
+  #checkedAt = Number.NEGATIVE_INFINITY;
+  #refreshing: Promise<SessionBundle> | null = null;
 
   /**
    * @param runtimeEntry - the runtime's entry file. @default the repository's `runtime/index.ts`
@@ -51,12 +53,25 @@ export class SessionBundler {
 
   /** The current bundle; rebuilt first if any input changed since the last build. */
   async get(): Promise<SessionBundle> {
+    // Many sessions starting at once share one look at the sources.
+    if (this.#built && performance.now() - this.#checkedAt <= RECHECK_MS) return (await this.#built).bundle;
+    this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = null));
+    return this.#refreshing;
+  }
+
+  async #refresh(): Promise<SessionBundle> {
     if (this.#built) {
       const built = await this.#built;
-      if (!(await changed(built.inputs))) return built.bundle;
+      if (!(await changed(built.inputs))) {
+        this.#checkedAt = performance.now();
+        return built.bundle;
+      }
     }
     this.#built = this.#build();
-    return (await this.#built).bundle;
+    this.#built.catch(() => (this.#built = null));
+    const built = await this.#built;
+    this.#checkedAt = performance.now();
+    return built.bundle;
   }
 
   async #build(): Promise<Built> {
@@ -82,6 +97,9 @@ export class SessionBundler {
     }
   }
 }
+
+/** Sources are looked at again for changes at most this often, in ms. */
+const RECHECK_MS = 500;
 
 const BUILD_OPTIONS = {
   bundle: true,

@@ -30,6 +30,8 @@ export interface SessionManagerOptions {
   maxRunsPerViewer: number;
   /** A viewer not seen for this long loses their sessions, in ms. */
   idleMs: number;
+  /** The clock viewers are seen and reaped by, in ms (tests pass a fake one). @default Date.now */
+  now?: () => number;
 }
 
 /**
@@ -41,17 +43,19 @@ export class SessionManager {
   #runs = new Map<string, { entry: SessionEntry; run: Run }>();
   #lastSeen = new Map<string, number>();
   #reaper: NodeJS.Timeout;
+  readonly #now: () => number;
 
   /** @param options - see {@link SessionManagerOptions}. */
   constructor(options: SessionManagerOptions) {
     this.options = options;
+    this.#now = options.now ?? Date.now;
     this.#reaper = setInterval(() => this.reap(), Math.min(options.idleMs, 30_000));
     this.#reaper.unref();
   }
 
   /** Records that a viewer is still there (any request of theirs, or the page's heartbeat). */
   seen(viewer: string): void {
-    this.#lastSeen.set(viewer, Date.now());
+    this.#lastSeen.set(viewer, this.#now());
   }
 
   /**
@@ -79,7 +83,7 @@ export class SessionManager {
    *
    * @throws RunnerError `TOO_MANY_RUNS` when the viewer holds as many runs as allowed.
    */
-  run(entry: SessionEntry, steps: RunStep[], options: { wallTimeMs?: number; events?: boolean }): Run {
+  run(entry: SessionEntry, steps: RunStep[], options: { wallTimeMs?: number; events?: boolean; trace?: boolean }): Run {
     const held = [...this.#runs.values()].filter((r) => r.entry.viewer === entry.viewer).length;
     if (held >= this.options.maxRunsPerViewer) {
       throw new RunnerError("TOO_MANY_RUNS", `You already have ${held} runs going (the limit is ${this.options.maxRunsPerViewer}). Stop one first.`);
@@ -115,7 +119,7 @@ export class SessionManager {
   }
 
   /** Ends the sessions of viewers not seen for `idleMs`. Called periodically. */
-  reap(now = Date.now()): void {
+  reap(now = this.#now()): void {
     for (const [key, entry] of this.#entries) {
       const seen = this.#lastSeen.get(entry.viewer) ?? 0;
       if (now - Math.max(seen, entry.session.lastUsed) > this.options.idleMs) {

@@ -7,6 +7,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { PRESTARTED } from "./process-pool.ts";
 import type { ChildMessage, ParentMessage, RunStep } from "./protocol.ts";
 import { Run, type RunStatus } from "./run.ts";
 
@@ -97,7 +98,7 @@ export class Session {
    * @param steps - the code to run, in order.
    * @param options - `wallTimeMs` overrides the default limit; `events` asks for runtime events.
    */
-  run(steps: RunStep[], options: { wallTimeMs?: number; events?: boolean } = {}): Run {
+  run(steps: RunStep[], options: { wallTimeMs?: number; events?: boolean; trace?: boolean } = {}): Run {
     this.lastUsed = Date.now();
     const run = new Run(randomUUID());
     void this.#startRun(run, steps, options);
@@ -135,6 +136,15 @@ export class Session {
     child.stderr?.on("data", (chunk: Buffer) => {
       this.#stderrTail = (this.#stderrTail + chunk.toString("utf8")).slice(-CRASH_TAIL_BYTES);
     });
+    const prestarted = PRESTARTED.get(child);
+    if (prestarted) {
+      // From the pool: it said `ready` before this session listened.
+      this.#runtimeError = prestarted.runtimeError;
+      child.on("message", (message: ChildMessage) => this.#onMessage(message));
+      child.once("exit", (code, signal) => this.#onExit(child, code, signal));
+      if (child.exitCode !== null || !child.connected) throw new Error("the pooled session process had ended");
+      return child;
+    }
     return new Promise<ChildProcess>((resolve, reject) => {
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         reject(new Error(`the session process exited before it was ready (${describeExit(code, signal)})${this.#tail()}`));
@@ -154,7 +164,7 @@ export class Session {
     });
   }
 
-  async #startRun(run: Run, steps: RunStep[], options: { wallTimeMs?: number; events?: boolean }): Promise<void> {
+  async #startRun(run: Run, steps: RunStep[], options: { wallTimeMs?: number; events?: boolean; trace?: boolean }): Promise<void> {
     let child: ChildProcess;
     try {
       child = await this.#ensureStarted();
@@ -184,6 +194,7 @@ export class Session {
       steps,
       outputCapBytes: this.#limits.outputCapBytes,
       events: options.events ?? false,
+      ...(options.trace ? { trace: true } : {}),
     });
   }
 
@@ -208,6 +219,9 @@ export class Session {
       }
       case "event":
         run.report({ type: "event", event: message.event, task: message.task, t: run.elapsed() });
+        return;
+      case "trace":
+        run.report({ type: "trace", seq: message.seq, events: message.events, t: run.elapsed() });
         return;
       case "result":
         run.report({ type: "result", text: message.text, t: run.elapsed() });

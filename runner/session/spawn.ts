@@ -20,7 +20,9 @@ export interface SpawnOptions {
   baseDir: string;
   /**
    * Untrusted mode (serving a class): Node's permission model, reads limited to the repository
-   * and the bundle, writes to the session's temp folder only, no child processes or workers.
+   * and the bundle, writes to the session's temp folder only, no child processes or workers;
+   * and networking limited to loopback addresses (see `loopback-guard.ts`, defence in depth).
+   * Python has no permission model: the server refuses Python blocks in this mode.
    */
   untrusted?: { readableDirs: string[]; writableDir: string } | null;
 }
@@ -56,6 +58,8 @@ export async function spawnNodeSession(bundler: SessionBundler, options: SpawnOp
       TWB_RUNTIME: bundle.runtime ?? "",
       TWB_RUNTIME_ERROR: bundle.runtimeError ?? "",
       TWB_BASE_DIR: options.baseDir,
+      // os.tmpdir() is then the one folder the run may write to.
+      ...(options.untrusted ? { TWB_LOOPBACK_ONLY: "1", TMPDIR: options.untrusted.writableDir } : {}),
     }),
   });
 }

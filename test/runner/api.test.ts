@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COOKIE, endOf, lines, runOverHttp, serve, stopOverHttp, testApp, TOKEN } from "./helpers.ts";
+import { tokenCookieName } from "../../runner/http/security.ts";
+import { COOKIE, endOf, FIXTURE_DECKS, lines, runOverHttp, serve, stopOverHttp, testApp, TOKEN } from "./helpers.ts";
 
 const pythonWithTrio = (() => {
   try {
@@ -185,6 +186,16 @@ describe("runs", () => {
     expect(events.find((e) => e.type === "result")).toMatchObject({ text: expect.stringContaining("yes!") });
   });
 
+  it("resets the viewer's session: its process ends and definitions are gone", async () => {
+    expect(endOf(await runOverHttp(base, "api", { block: 0 })).status).toBe("ok");
+    const reset = await request(app).post("/api/decks/api/reset").set("Cookie", COOKIE).send({});
+    expect(reset.body).toEqual({ ended: 1 });
+    const end = endOf(await runOverHttp(base, "api", { block: 1 }));
+    expect(end.status).toBe("error");
+    expect(end.message).toMatch(/f is not defined/);
+    expect((await request(app).post("/api/decks/nope/reset").set("Cookie", COOKIE).send({})).status).toBe(404);
+  });
+
   it("gives 404 to a Stop for a run that is not the viewer's", async () => {
     expect(await stopOverHttp(base, "no-such-run")).toBe(404);
   });
@@ -209,6 +220,37 @@ describe("memory cap", () => {
       expect(endOf(events).status).toBe("crashed");
       expect(endOf(events).message).toContain("ran out of memory");
       expect(endOf(await runOverHttp(base, "api", { block: 4 })).status).toBe("ok");
+    } finally {
+      sessions.close();
+      await close();
+    }
+  });
+});
+
+describe("runs per viewer (serving a class)", () => {
+  it("refuses a viewer's run over the cap, and not another viewer's", async () => {
+    const { app, sessions } = testApp({}, FIXTURE_DECKS, 1);
+    const { base, close } = await serve(app);
+    try {
+      let runId = "";
+      let refused: unknown = null;
+      let other: unknown = null;
+      const first = runOverHttp(base, "api", { block: 2 }, (event) => {
+        if (event.type === "start") runId = event.runId;
+        if (event.type === "line" && event.text === "serving" && refused === null) {
+          refused = "pending";
+          void (async () => {
+            const response = await request(app).post("/api/decks/api/run").set("Cookie", COOKIE).send({ block: 4 });
+            refused = { status: response.status, code: response.body?.error?.code };
+            const otherViewer = await request(app).post("/api/decks/api/run").set("Cookie", `${tokenCookieName(TOKEN)}=${TOKEN}; twb_viewer=viewer-2`).send({ block: 4 });
+            other = otherViewer.text.trim().split("\n").map((l) => JSON.parse(l)).at(-1);
+            await stopOverHttp(base, runId);
+          })();
+        }
+      });
+      expect(endOf(await first).status).toBe("cancelled");
+      await expect.poll(() => other, { timeout: 10_000 }).toMatchObject({ type: "end", status: "ok" });
+      expect(refused).toMatchObject({ status: 429, code: "TOO_MANY_RUNS" });
     } finally {
       sessions.close();
       await close();

@@ -13,23 +13,29 @@ import { SessionManager } from "../../runner/session/session-manager.ts";
 import { spawnNodeSession, spawnPythonSession } from "../../runner/session/spawn.ts";
 
 export const FIXTURE_DECKS = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "decks");
+/** The course's own decks. */
+export const SLIDES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../slides");
 export const TOKEN = "test-token-0123456789";
 export const COOKIE = `${tokenCookieName(TOKEN)}=${TOKEN}; twb_viewer=viewer-1`;
 
 const bundler = new SessionBundler();
 
 /** An app with limits small enough for tests. */
-export function testApp(limits: Partial<{ outputCapBytes: number; memoryMb: number; graceMs: number; wallTimeMs: number }> = {}) {
+export function testApp(
+  limits: Partial<{ outputCapBytes: number; memoryMb: number; graceMs: number; wallTimeMs: number }> = {},
+  slidesDir = FIXTURE_DECKS,
+  maxRunsPerViewer = Number.POSITIVE_INFINITY,
+) {
   const memoryMb = limits.memoryMb ?? 128;
-  const spawnOptions = { memoryMb, baseDir: FIXTURE_DECKS };
+  const spawnOptions = { memoryMb, baseDir: slidesDir };
   const sessions = new SessionManager({
     limits: { wallTimeMs: 10_000, graceMs: 1_000, outputCapBytes: 20_000, memoryMb, ...limits },
     spawn: (language) => () => (language === "python" ? spawnPythonSession(spawnOptions) : spawnNodeSession(bundler, spawnOptions)),
     maxSessions: 20,
-    maxRunsPerViewer: Number.POSITIVE_INFINITY,
+    maxRunsPerViewer,
     idleMs: 60_000,
   });
-  const app = createApp({ slidesDir: FIXTURE_DECKS, exercisesDir: path.join(FIXTURE_DECKS, "no-exercises"), token: TOKEN, sessions, log: () => {} });
+  const app = createApp({ slidesDir, exercisesDir: path.join(FIXTURE_DECKS, "no-exercises"), token: TOKEN, sessions, log: () => {} });
   return { app, sessions };
 }
 
