@@ -3,6 +3,7 @@
  * API that runs code. Created, not started: `main.ts` listens, tests call it with supertest.
  */
 import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import express, { type Express, type Request, type Response } from "express";
 import { CLIENT_CSS, clientScript } from "./client/client-bundle.ts";
@@ -11,11 +12,16 @@ import { DeckStore, listExercises } from "./deck/deck-store.ts";
 import { RunnerError } from "./errors.ts";
 import { errorHandler } from "./http/error-handler.ts";
 import { renderDeckPage } from "./http/pages/deck-page.ts";
+import { renderExercisePage } from "./http/pages/exercise-page.ts";
 import { renderIndexPage } from "./http/pages/index-page.ts";
 import { runHandler } from "./http/run-handler.ts";
 import { checkHost, checkOrigin, LOOPBACK_HOSTS, requireToken, securityHeaders } from "./http/security.ts";
 import type { SessionManager } from "./session/session-manager.ts";
 import { pythonUnavailable } from "./session/spawn.ts";
+import { readExercise } from "./grading/exercise-catalog.ts";
+
+/** Exercise folders are `NN-topic`. */
+const EXERCISE_NAME = /^\d\d-[a-z0-9-]+$/;
 
 /** What the app is made of. */
 export interface AppDeps {
@@ -91,6 +97,15 @@ export function createApp(deps: AppDeps): Express {
     const deck = await decks.get(String(req.params["deck"]));
     if (!deck) throw new RunnerError("NOT_FOUND", `There is no deck \`${String(req.params["deck"])}\` in ${deps.slidesDir}.`);
     res.type("html").send(renderDeckPage(deck, { recording: await decks.recording(deck.name) }));
+  });
+
+  app.get("/exercises/:name", (req: Request, res: Response) => {
+    const name = String(req.params["name"]);
+    const root = path.dirname(path.resolve(deps.exercisesDir));
+    if (!EXERCISE_NAME.test(name) || !existsSync(path.join(root, "exercises", name, "README.md"))) {
+      throw new RunnerError("NOT_FOUND", `There is no exercise \`${name}\` in ${deps.exercisesDir}.`);
+    }
+    res.type("html").send(renderExercisePage(readExercise(root, name)));
   });
 
   const api = express.Router();

@@ -9,7 +9,12 @@ import path from "node:path";
 import { CLIENT_CSS, clientScript } from "../client/client-bundle.ts";
 import { DeckStore, listExercises } from "../deck/deck-store.ts";
 import { renderDeckPage } from "../http/pages/deck-page.ts";
+import { renderExercisePage } from "../http/pages/exercise-page.ts";
 import { renderIndexPage } from "../http/pages/index-page.ts";
+import { readExercise } from "../grading/exercise-catalog.ts";
+
+/** Links from slides to exercise pages, rewritten to the export's own files. */
+const EXERCISE_LINK = /href="\/exercises\/([\w-]+)"/g;
 
 /** The file that marks a folder as an export, so that exporting again may empty it. */
 export const EXPORT_MARKER = ".trio-workbook-export";
@@ -67,13 +72,21 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     const deck = (await store.get(name))!;
     const recording = await store.recording(name);
     const file = path.join(outDir, "decks", `${name}.html`);
-    await writeFile(file, renderDeckPage(deck, { recording, base: "../", static: true }));
+    const html = renderDeckPage(deck, { recording, base: "../", static: true });
+    await writeFile(file, html.replace(EXERCISE_LINK, 'href="../exercises/$1.html"'));
     decks.push({ name, file, recorded: recording !== null });
   }
+  const exercises = (await listExercises(options.exercisesDir)).filter((e) => /^\d\d-[a-z0-9-]+$/.test(e.name));
+  if (exercises.length > 0) await mkdir(path.join(outDir, "exercises"), { recursive: true });
+  const root = path.dirname(path.resolve(options.exercisesDir));
+  for (const { name } of exercises) {
+    await writeFile(path.join(outDir, "exercises", `${name}.html`), renderExercisePage(readExercise(root, name), { base: "../" }));
+  }
   const index = path.join(outDir, "index.html");
-  await writeFile(index, renderIndexPage(summaries, await listExercises(options.exercisesDir), {
+  await writeFile(index, renderIndexPage(summaries, exercises, {
     base: "",
     deckHref: (name) => `decks/${encodeURIComponent(name)}.html`,
+    exerciseHref: (name) => `exercises/${encodeURIComponent(name)}.html`,
     note: "A static export: code blocks show their recorded output. Run `npm start` for live runs.",
   }));
   return { decks, index };

@@ -10,6 +10,8 @@ export interface IndexPageOptions {
   base?: string;
   /** A deck's link. @default `/decks/<name>` */
   deckHref?: (name: string) => string;
+  /** An exercise's link. @default `/exercises/<name>` */
+  exerciseHref?: (name: string) => string;
   /** A line under the title (the static export says it is one). */
   note?: string;
 }
@@ -24,12 +26,13 @@ export interface IndexPageOptions {
 export function renderIndexPage(decks: DeckSummary[], exercises: ExerciseSummary[], options: IndexPageOptions = {}): string {
   const base = options.base ?? "/";
   const href = options.deckHref ?? ((name: string) => `/decks/${encodeURIComponent(name)}`);
+  const exerciseHref = options.exerciseHref ?? ((name: string) => `/exercises/${encodeURIComponent(name)}`);
   const deckItems = decks.length === 0
     ? `<p class="empty">No decks yet: add a Markdown file to <code>slides/</code>.</p>`
     : `<ul class="decks">${decks.map((d) => `<li><a href="${escapeHtml(href(d.name))}">${escapeHtml(d.title)}</a> <span class="name">${escapeHtml(d.name)}</span></li>`).join("")}</ul>`;
   const exerciseItems = exercises.length === 0
     ? `<p class="empty">No exercises yet.</p>`
-    : `<ul class="exercises">${exercises.map((e) => `<li>${escapeHtml(e.title)} <span class="name">exercises/${escapeHtml(e.name)}</span></li>`).join("")}</ul>`;
+    : `<ul class="exercises">${exercises.map((e) => `<li><a href="${escapeHtml(exerciseHref(e.name))}">${escapeHtml(e.title)}</a> <span class="name">exercises/${escapeHtml(e.name)}</span></li>`).join("")}</ul>`;
   return page(
     "trio-workbook",
     `<main class="index">
