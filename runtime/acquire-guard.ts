@@ -45,15 +45,44 @@ export class AcquireGuard implements Disposable {
   }
 }
 
-/** @internal Acquires with `acquire`, runs `body`, and releases however it ends. */
-export async function withAcquired<R>(acquire: () => Promise<void>, release: () => void, body: () => Promise<R> | R): Promise<R> {
-  if (typeof body !== "function") {
-    throw new TypeError(`withAcquired(body): expected a function (async () => { ... }), got ${typeof body}`);
+/**
+ * What a lock, a semaphore and a capacity limiter have in common: `acquire`
+ * and `release`, and from them the two shapes TypeScript code holds one in —
+ * a callback (`withAcquired`) and a guard for `using` (`acquireGuard`).
+ */
+export abstract class Acquirable {
+  /** Waits until it can take what it guards; a checkpoint. */
+  abstract acquire(): Promise<void>;
+  /** Gives it back; not a checkpoint. */
+  abstract release(): void;
+
+  /**
+   * Runs `body` while holding it, and releases however `body` ends.
+   * @returns `body`'s result.
+   * @throws whatever `acquire()` or `body` throws; TypeError when `body` is not a function.
+   * @example
+   * await lock.withAcquired(async () => { state.players.delete(name); });
+   */
+  async withAcquired<R>(body: () => Promise<R> | R): Promise<R> {
+    if (typeof body !== "function") {
+      throw new TypeError(`withAcquired(body): expected a function (async () => { ... }), got ${typeof body}`);
+    }
+    await this.acquire();
+    try {
+      return await body();
+    } finally {
+      this.release();
+    }
   }
-  await acquire();
-  try {
-    return await body();
-  } finally {
-    release();
+
+  /**
+   * Acquires, and returns a guard that releases when disposed.
+   * @returns an {@link AcquireGuard} for `using`.
+   * @example
+   * using _held = await lock.acquireGuard();
+   */
+  async acquireGuard(): Promise<AcquireGuard> {
+    await this.acquire();
+    return new AcquireGuard(() => this.release());
   }
 }

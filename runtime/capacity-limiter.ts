@@ -1,4 +1,4 @@
-import { AcquireGuard, withAcquired } from "./acquire-guard.ts";
+import { Acquirable } from "./acquire-guard.ts";
 import { cancelShieldedCheckpoint, checkpointIfCancelled } from "./checkpoints.ts";
 import { currentTaskFor } from "./current.ts";
 import { describe, TrioRuntimeError, WouldBlock } from "./errors.ts";
@@ -32,7 +32,7 @@ export interface CapacityLimiterStatistics {
  * }); // at most 10 fetches at once
  * ```
  */
-export class CapacityLimiter {
+export class CapacityLimiter extends Acquirable {
   #lot = new ParkingLot();
   #totalTokens: number;
   #borrowers = new Set<unknown>();
@@ -44,6 +44,7 @@ export class CapacityLimiter {
    * @throws TypeError / RangeError for another value.
    */
   constructor(totalTokens: number) {
+    super();
     this.#totalTokens = checkTokens(totalTokens);
   }
 
@@ -165,32 +166,6 @@ export class CapacityLimiter {
       this.#borrowers.add(this.#pending.get(task));
       this.#pending.delete(task);
     }
-  }
-
-  /**
-   * Runs `body` holding a token for the current task, and returns it however `body` ends.
-   * @param body the code to run.
-   * @returns `body`'s result.
-   * @example
-   * await limiter.withAcquired(() => fetchOne(url));
-   */
-  withAcquired<R>(body: () => Promise<R> | R): Promise<R> {
-    return withAcquired(
-      () => this.acquire(),
-      () => this.release(),
-      body,
-    );
-  }
-
-  /**
-   * Takes a token for the current task; the guard returns it when disposed.
-   * @returns an `AcquireGuard` for `using`.
-   * @example
-   * using _token = await limiter.acquireGuard();
-   */
-  async acquireGuard(): Promise<AcquireGuard> {
-    await this.acquire();
-    return new AcquireGuard(() => this.release());
   }
 
   /**

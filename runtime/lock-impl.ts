@@ -1,4 +1,4 @@
-import { AcquireGuard, withAcquired } from "./acquire-guard.ts";
+import { Acquirable } from "./acquire-guard.ts";
 import { cancelShieldedCheckpoint, checkpointIfCancelled } from "./checkpoints.ts";
 import { currentTaskFor } from "./current.ts";
 import { BrokenResourceError, TrioRuntimeError, WouldBlock } from "./errors.ts";
@@ -26,7 +26,7 @@ export interface LockStatistics {
  *
  * Not exported: use `Lock` or `StrictFIFOLock`.
  */
-export class LockImpl {
+export class LockImpl extends Acquirable {
   /** @internal */ readonly lot = new ParkingLot();
   /** @internal the task holding the lock */
   owner: Task | null = null;
@@ -119,35 +119,6 @@ export class LockImpl {
       this.owner = next;
       addParkingLotBreaker(next, this.lot);
     }
-  }
-
-  /**
-   * Runs `body` holding the lock, and releases it however `body` ends: the
-   * callback form of Trio's `async with lock:`.
-   * @param body the code to run while holding the lock.
-   * @returns `body`'s result.
-   * @throws whatever `acquire()` or `body` throws.
-   * @example
-   * await lock.withAcquired(async () => { state.players.delete(name); });
-   */
-  withAcquired<R>(body: () => Promise<R> | R): Promise<R> {
-    return withAcquired(
-      () => this.acquire(),
-      () => this.release(),
-      body,
-    );
-  }
-
-  /**
-   * Acquires the lock and returns a guard that releases it when disposed.
-   * @returns an {@link AcquireGuard} for `using`.
-   * @throws whatever `acquire()` throws.
-   * @example
-   * using _held = await lock.acquireGuard();
-   */
-  async acquireGuard(): Promise<AcquireGuard> {
-    await this.acquire();
-    return new AcquireGuard(() => this.release());
   }
 
   /**

@@ -167,13 +167,8 @@ export class Runner {
    * `on` says what it waits on, for instruments (`taskBlocked`).
    */
   park(task: Task, abortFn: AbortFn | null, sleepUntil = NaN, on?: unknown): Promise<unknown> {
-    const state = task.state;
-    if (state !== TaskState.Running && state !== TaskState.Foreign) return Promise.reject(alreadyWaiting(task));
-    const wake = new Promise((resolve, reject) => {
-      task.resolveWake = resolve;
-      task.rejectWake = reject;
-    });
-    if (state === TaskState.Foreign) this.foreignCount--;
+    const wake = this.#suspend<unknown>(task);
+    if (wake === null) return Promise.reject(alreadyWaiting(task));
     task.state = TaskState.Blocked;
     task.abortFn = abortFn;
     task.schedulePoints++;
@@ -196,13 +191,8 @@ export class Runner {
    * its received value through here instead of wrapping it in another promise).
    */
   yieldNow<V = void>(task: Task, checkCancel: boolean, value?: V): Promise<V> {
-    const state = task.state;
-    if (state !== TaskState.Running && state !== TaskState.Foreign) return Promise.reject(alreadyWaiting(task));
-    const wake = new Promise<V>((resolve, reject) => {
-      task.resolveWake = resolve as (v: unknown) => void;
-      task.rejectWake = reject;
-    });
-    if (state === TaskState.Foreign) this.foreignCount--;
+    const wake = this.#suspend<V>(task);
+    if (wake === null) return Promise.reject(alreadyWaiting(task));
     task.schedulePoints++;
     task.checkCancelOnWake = checkCancel;
     task.nextValue = value;
@@ -210,6 +200,20 @@ export class Runner {
     this.#enqueue(task);
     if (this.#stepping === task) this.#endStep(task);
     return wake;
+  }
+
+  /**
+   * The promise a running task awaits until its next step, or `null` when the
+   * task is already waiting (a task waits for one thing at a time).
+   */
+  #suspend<V>(task: Task): Promise<V> | null {
+    const state = task.state;
+    if (state !== TaskState.Running && state !== TaskState.Foreign) return null;
+    if (state === TaskState.Foreign) this.foreignCount--;
+    return new Promise<V>((resolve, reject) => {
+      task.resolveWake = resolve as (v: unknown) => void;
+      task.rejectWake = reject;
+    });
   }
 
   /** Wakes a blocked task with `outcome`; see `lowlevel.reschedule`. */

@@ -1,4 +1,4 @@
-import { AcquireGuard, withAcquired } from "./acquire-guard.ts";
+import { Acquirable } from "./acquire-guard.ts";
 import { cancelShieldedCheckpoint, checkpointIfCancelled } from "./checkpoints.ts";
 import { currentTaskFor } from "./current.ts";
 import { describe, TrioRuntimeError, WouldBlock } from "./errors.ts";
@@ -29,7 +29,7 @@ export interface SemaphoreStatistics {
  * await slots.withAcquired(() => download(url)); // at most 3 at once
  * ```
  */
-export class Semaphore {
+export class Semaphore extends Acquirable {
   #lot = new ParkingLot();
   #value: number;
   #maxValue: number | undefined;
@@ -40,6 +40,7 @@ export class Semaphore {
    * @throws TypeError when a value is not a whole number; RangeError when negative or `initialValue > maxValue`.
    */
   constructor(initialValue: number, options: SemaphoreOptions = {}) {
+    super();
     this.#value = checkWhole(initialValue, "Semaphore(initialValue)");
     if (options.maxValue !== undefined) {
       const max = checkWhole(options.maxValue, "Semaphore({ maxValue })");
@@ -105,32 +106,6 @@ export class Semaphore {
     }
     if (this.#lot.size !== 0) this.#lot.unpark();
     else this.#value++;
-  }
-
-  /**
-   * Runs `body` holding a permit and gives it back however `body` ends.
-   * @param body the code to run.
-   * @returns `body`'s result.
-   * @example
-   * await sem.withAcquired(async () => { await work(); });
-   */
-  withAcquired<R>(body: () => Promise<R> | R): Promise<R> {
-    return withAcquired(
-      () => this.acquire(),
-      () => this.release(),
-      body,
-    );
-  }
-
-  /**
-   * Takes a permit and returns a guard that gives it back when disposed.
-   * @returns an `AcquireGuard` for `using`.
-   * @example
-   * using _permit = await sem.acquireGuard();
-   */
-  async acquireGuard(): Promise<AcquireGuard> {
-    await this.acquire();
-    return new AcquireGuard(() => this.release());
   }
 
   /**
