@@ -70,8 +70,6 @@ async function main(): Promise<number> {
     if (positionals.length > 0) fail("give either SUBMISSION_DIR or --batch DIR, not both");
     const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) fail(`--jobs must be a whole number ≥ 1, got ${JSON.stringify(values.jobs)}`);
-    // Each sandbox runs its files on one worker when several sandboxes share the cores.
-    if (jobs > 1) options.maxWorkers = 1;
     const started = Date.now();
     const entries = await gradeBatch(path.resolve(values.batch), jobs, options, (entry) => {
       process.stderr.write(`${entry.name}: ${entry.report ? `${entry.report.score}/${entry.report.maxScore}` : entry.error}\n`);

@@ -1,7 +1,7 @@
 /**
  * The vitest configuration of the exercises' tests, for `check` and the
  * meta-tests (not the sandboxed grader, which has its own: see
- * `sandbox-config.ts`).
+ * `sandbox/driver.ts`).
  *
  * `TRIO_EXERCISE_TARGET=solutions` runs the same tests against the reference
  * solutions: an import of the student's file from a test (`./two-tasks.ts`

@@ -45,20 +45,18 @@ export interface GradeReport {
 export interface GradeOptions extends Partial<SandboxLimits> {
   testTimeoutMs?: number;
   silenceLimitMs?: number;
-  maxWorkers?: number;
   exercises?: Exercise[];
   keepWorkspace?: boolean;
 }
 
 /** Defaults: generous for the exercises (each test takes milliseconds), tight for abuse. */
-export const DEFAULT_LIMITS: SandboxLimits & { testTimeoutMs: number; silenceLimitMs: number; maxWorkers: number } = {
+export const DEFAULT_LIMITS: SandboxLimits & { testTimeoutMs: number; silenceLimitMs: number } = {
   wallMs: 60_000,
   heapMb: 256,
   rssMb: 1536,
   outputKeepBytes: 16 * 1024,
   testTimeoutMs: 5_000,
   silenceLimitMs: 8_000,
-  maxWorkers: 2,
 };
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -98,7 +96,6 @@ export async function gradeSubmission(submission: string, options: GradeOptions 
   const workspace = prepareWorkspace(submission, exercises, {
     testTimeoutMs: limits.testTimeoutMs,
     silenceLimitMs: limits.silenceLimitMs,
-    maxWorkers: limits.maxWorkers,
     workerHeapMb: limits.heapMb,
   });
   try {

@@ -97,8 +97,16 @@ function matchSequence(expected: RecordedLine[], actual: RecordedLine[], start: 
     if (candidates.length < group.length) {
       return `expected ${show(group[candidates.length] ?? group[0]!)}, but the output ended after ${actual.length} lines`;
     }
+    // Exact matches first: with tolerant numbers, a greedy pass could hand "1.0 s" to the
+    // expected "1.5 s" and leave nothing for the expected "1.0 s".
     const left = [...candidates];
+    const unmatched: RecordedLine[] = [];
     for (const line of group) {
+      const exact = left.findIndex((candidate) => candidate.stream === line.stream && candidate.text === line.text);
+      if (exact >= 0) left.splice(exact, 1);
+      else unmatched.push(line);
+    }
+    for (const line of unmatched) {
       const found = left.findIndex((candidate) => linesMatch(line, candidate));
       if (found < 0) return `line ${at + 1}: expected ${show(line)}, got ${candidates.map(show).join(" / ")}`;
       left.splice(found, 1);

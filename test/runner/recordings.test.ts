@@ -55,6 +55,15 @@ describe("comparing a run with its recording", () => {
     expect(compareBlock(recorded, block([line("a", 1), line("c", 2), line("b", 1000)]))).not.toEqual([]);
   });
 
+  it("matches same-instant lines exactly before tolerating their numbers", () => {
+    // Trio shuffles tasks woken together; "1.0 s" must not be taken for the expected "1.5 s".
+    const naps = ["1.5", "1.0", "0.5", "0.0"].map((s) => line(`dozing for ${s} s`, 1));
+    const shuffled = ["0.0", "0.5", "1.0", "1.5"].map((s) => line(`dozing for ${s} s`, 3));
+    expect(compareBlock(block(naps), block(shuffled))).toEqual([]);
+    const wrong = ["0.0", "0.5", "1.0", "2.5"].map((s) => line(`dozing for ${s} s`, 3));
+    expect(compareBlock(block(naps), block(wrong))).not.toEqual([]);
+  });
+
   it("tolerates times, ports and ids, not other numbers", () => {
     const recorded = block([line("done after 1.0 s, 1003 ms, on 127.0.0.1:40123, port 40123", 1), line("tick 3", 2)]);
     expect(compareBlock(recorded, block([line("done after 1.1 s, 1100 ms, on 127.0.0.1:51000, port 51000", 1), line("tick 3", 2)]))).toEqual([]);

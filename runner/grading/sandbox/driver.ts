@@ -1,7 +1,7 @@
 /**
  * The sandbox's entry point (bundled to `.grader/driver.mjs` in the
- * workspace): runs vitest on the workspace's exercise tests, in worker
- * threads, and writes one signed record per test file to fd 3.
+ * workspace): runs vitest on the workspace's exercise tests, in a worker
+ * thread, and writes one signed record per test file to fd 3.
  *
  * Runs under Node's permission model, in a fresh workspace that holds only
  * the grader's tests and runtime plus the student's exercise files.
@@ -10,7 +10,9 @@ import { readFileSync, writeSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import type { Plugin } from "vite";
-import { startVitest, type Reporter, type TestModule, type TestSpecification } from "vitest/node";
+import type { Worker } from "node:worker_threads";
+import { createVitest, type Reporter, type TestModule } from "vitest/node";
+import { IMPORT_PATTERN } from "./imports.ts";
 import { KEY_ENV, REPORT_FD, signRecord, type ReportRecord, type TestRecord } from "./protocol.ts";
 import { enforceWorkerPermissions } from "./worker-permissions.ts";
 
@@ -20,9 +22,8 @@ export interface Manifest {
   outDir: string;
   studentFiles: string[];
   testTimeoutMs: number;
-  /** With every remaining test file silent this long, they are declared stuck. */
+  /** With the running test file silent this long, it is declared stuck and its worker stopped. */
   silenceLimitMs: number;
-  maxWorkers: number;
   /** Heap limit of each worker thread, MB. */
   workerHeapMb: number;
 }
@@ -37,7 +38,6 @@ delete process.env[KEY_ENV];
 const root = process.cwd();
 const manifest = JSON.parse(readFileSync(path.join(root, ".grader", "manifest.json"), "utf8")) as Manifest;
 const studentFiles = new Set(manifest.studentFiles.map((f) => path.resolve(root, f)));
-enforceWorkerPermissions(manifest.workerHeapMb);
 
 function emit(record: ReportRecord): void {
   const line = signRecord(key, record);
@@ -46,8 +46,6 @@ function emit(record: ReportRecord): void {
   while (offset < bytes.length) offset += writeSync(REPORT_FD, bytes, offset);
 }
 
-/** Static and dynamic import specifiers of a module's source. */
-const IMPORT_PATTERN = /\bimport\s*(?:[\w*{}\s,$]+\s*from\s*)?["']([^"']+)["']|\bexport\s*[\w*{}\s,$]*\s*from\s*["']([^"']+)["']|\bimport\s*\(\s*(?:["']([^"']+)["']\s*\)|([^"'\s]))/g;
 
 /** Why `source`, imported by a student file, is refused; `undefined` when allowed. */
 function refusal(source: string, importer: string, builtins: Set<string>): string | undefined {
@@ -86,27 +84,56 @@ function importGuard(): Plugin {
 
 const shorten = (text: string) => (text.length > MESSAGE_LIMIT ? `${text.slice(0, MESSAGE_LIMIT)}…` : text);
 
+/**
+ * The files run one after the other in one shared worker thread (see
+ * runner.ts for what each file gets afresh). A file that stops the worker
+ * (a synchronous infinite loop, which the driver stops, or a crash: out of
+ * memory, a real exit) is reported as such, and the files after it run in a
+ * new worker: a phase per worker.
+ */
 let specs: string[] = [];
-const ended = new Set<string>();
+/** Files whose record was emitted: final. */
+const done = new Set<string>();
+/** Files the current worker started (in order) this phase. */
+let started: string[] = [];
+const unhandled: string[] = [];
+let phaseErrors: string[] = [];
 let lastActivity = Date.now();
-let runStarted = false;
+let phaseRunning = false;
+/** Set when the driver stopped the current worker. */
+let stoppedWorker = false;
+let worker: Worker | undefined;
 const touch = () => {
   lastActivity = Date.now();
 };
+enforceWorkerPermissions(manifest.workerHeapMb, (w) => {
+  worker = w;
+});
+
+// When a worker runs out of memory, vitest's pool reports its error, then its
+// exit as a second error that nothing listens to: that one is expected, and
+// must not bring the driver down (the file is reported as crashed below).
+process.on("uncaughtException", (error) => {
+  if (error instanceof Error && error.message === "Worker exited unexpectedly") return;
+  process.stderr.write(`the grader's test driver failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(70);
+});
 
 const reporter: Reporter = {
-  onTestRunStart(specifications: ReadonlyArray<TestSpecification>) {
-    specs = specifications.map((s) => s.moduleId);
-    runStarted = true;
+  onTestRunStart: touch,
+  onTestModuleQueued(testModule: TestModule) {
     touch();
+    if (!started.includes(testModule.moduleId)) started.push(testModule.moduleId);
   },
-  onTestModuleQueued: touch,
   onTestModuleCollected: touch,
   onTestCaseReady: touch,
   onTestCaseResult: touch,
   onTestModuleEnd(testModule: TestModule) {
     touch();
-    ended.add(testModule.moduleId);
+    // After a crash vitest ends every file of the task: only those the worker
+    // started count (the last of them is the one that crashed); the others run again.
+    if (done.has(testModule.moduleId) || !started.includes(testModule.moduleId)) return;
+    done.add(testModule.moduleId);
     const tests: TestRecord[] = [];
     for (const test of testModule.children.allTests()) {
       const result = test.result();
@@ -125,27 +152,38 @@ const reporter: Reporter = {
     });
   },
   onTestRunEnd(_modules, unhandledErrors) {
-    emit({ kind: "end", run: manifest.run, unhandledErrors: unhandledErrors.map((e) => shorten(String(e.message ?? e))) });
+    phaseErrors = unhandledErrors.map((e) => shorten(String(e.message ?? e)));
   },
 };
 
-// A synchronous infinite loop cannot be interrupted inside its worker; once every
-// remaining file has been silent for the limit, report them and stop the process.
+const unfinished = (file: string, reason: string) => {
+  if (done.has(file)) return;
+  done.add(file);
+  emit({ kind: "unfinished", run: manifest.run, file: path.relative(root, file), reason });
+};
+
+// A synchronous infinite loop cannot be interrupted inside its worker; once the
+// current file has been silent for the limit, report it and stop its worker.
+// Should vitest not recover from that within a few seconds, give up on the rest.
 setInterval(() => {
-  if (!runStarted || Date.now() - lastActivity < manifest.silenceLimitMs) return;
+  if (!phaseRunning || Date.now() - lastActivity < manifest.silenceLimitMs) return;
   const seconds = Math.round(manifest.silenceLimitMs / 1000);
-  for (const file of specs) {
-    if (!ended.has(file)) {
-      emit({ kind: "unfinished", run: manifest.run, file: path.relative(root, file), reason: `a test ran for more than ${seconds} s without ever yielding (a synchronous infinite loop?), so its worker was stopped` });
-    }
+  const reason = `a test ran for more than ${seconds} s without ever yielding (a synchronous infinite loop?), so its worker was stopped`;
+  if (!stoppedWorker) {
+    const current = started.find((f) => !done.has(f));
+    if (current !== undefined) unfinished(current, reason);
+    stoppedWorker = true;
+    touch();
+    void worker?.terminate();
+    return;
   }
-  emit({ kind: "end", run: manifest.run, unhandledErrors: [] });
+  for (const file of specs) unfinished(file, reason);
+  emit({ kind: "end", run: manifest.run, unhandledErrors: unhandled });
   process.exit(0);
 }, 250).unref();
 
-const vitest = await startVitest(
+const vitest = await createVitest(
   "test",
-  [],
   {
     config: false,
     root,
@@ -153,16 +191,42 @@ const vitest = await startVitest(
     include: ["exercises/*/*.test.ts"],
     reporters: [reporter],
     pool: "threads",
-    maxWorkers: manifest.maxWorkers,
-    isolate: true,
+    maxWorkers: 1,
+    isolate: false,
+    runner: path.join(root, ".grader", "runner.mjs"),
     testTimeout: manifest.testTimeoutMs,
     hookTimeout: manifest.testTimeoutMs,
     teardownTimeout: 1000,
     setupFiles: [path.join(root, ".grader", "guard.mjs")],
+    // Loaded by Node itself, not transformed by vite: the runtime, bundled once by
+    // the grader, and the counter that gives each test file its own instance of it.
+    server: { deps: { external: [/\/runtime\/bundle\.mjs(\?|$)/, /\/\.grader\/generation\.mjs$/] } },
     disableConsoleIntercept: true,
     passWithNoTests: true,
   },
   { esbuild: false, cacheDir: path.join(manifest.outDir, "vite"), plugins: [importGuard()], logLevel: "silent", server: { watch: null } },
 );
-await vitest?.close();
+const all = await vitest.globTestSpecifications();
+specs = all.map((s) => s.moduleId);
+for (let remaining = all; remaining.length > 0; remaining = all.filter((s) => !done.has(s.moduleId))) {
+  started = [];
+  stoppedWorker = false;
+  worker = undefined;
+  phaseRunning = true;
+  touch();
+  phaseErrors = [];
+  await vitest.runTestSpecifications(remaining);
+  phaseRunning = false;
+  // The worker died before it finished its files: the file it was running is the cause.
+  const current = started.find((f) => !done.has(f));
+  if (current !== undefined) unfinished(current, `the test worker stopped abruptly while running these tests: out of memory (limit ${manifest.workerHeapMb} MB) or a real exit are the usual causes`);
+  // The pool's own errors about a worker that stopped (or that the driver stopped) say nothing more.
+  const crashed = stoppedWorker || current !== undefined;
+  unhandled.push(...phaseErrors.filter((e) => !(crashed && e.startsWith("[vitest-pool]"))));
+  if (started.length === 0) {
+    for (const s of remaining) unfinished(s.moduleId, "the test worker did not start");
+  }
+}
+emit({ kind: "end", run: manifest.run, unhandledErrors: unhandled });
+await vitest.close();
 process.exit(0);

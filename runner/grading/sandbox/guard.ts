@@ -11,7 +11,8 @@
  * - output: at most {@link OUTPUT_CAP} bytes of stdout + stderr per worker.
  */
 import net from "node:net";
-import { afterEach, expect } from "vitest";
+import { afterEach } from "vitest";
+import { findChange, restore, snapshot, watchedBuiltins } from "./builtins.ts";
 import { enforceWorkerPermissions } from "./worker-permissions.ts";
 
 // A worker started from a test with its own execArgv would escape the permission model.
@@ -21,90 +22,8 @@ enforceWorkerPermissions(undefined);
 const OUTPUT_CAP = 64 * 1024;
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1"]);
 
-const ownKeys = Reflect.ownKeys;
-const getDescriptor = Reflect.getOwnPropertyDescriptor;
-const getPrototypeOf = Reflect.getPrototypeOf;
 const GraderError = Error;
-const same = Object.is;
-const defineProperty = Reflect.defineProperty;
-
-type Snapshot = Array<{ label: string; target: object; keys: PropertyKey[]; descriptors: Array<PropertyDescriptor | undefined>; exact: boolean }>;
-
-/** Globals the tests use; other global properties may come and go. */
-const GLOBAL_NAMES = ["Object", "Function", "Array", "Promise", "Reflect", "JSON", "Error", "Symbol", "Map", "Set", "Number", "String", "setTimeout", "queueMicrotask", "AggregateError"];
-
-function snapshot(entries: Array<[string, object]>): Snapshot {
-  const result: Snapshot = [];
-  for (let i = 0; i < entries.length; i++) {
-    const [label, target] = entries[i]!;
-    const exact = target !== globalThis;
-    const keys = exact ? ownKeys(target) : GLOBAL_NAMES;
-    const descriptors: Array<PropertyDescriptor | undefined> = [];
-    for (let k = 0; k < keys.length; k++) descriptors.push(getDescriptor(target, keys[k]!));
-    result.push({ label, target, keys, descriptors, exact });
-  }
-  return result;
-}
-
-function sameDescriptor(a: PropertyDescriptor | undefined, b: PropertyDescriptor | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return same(a.value, b.value) && a.get === b.get && a.set === b.set;
-}
-
-/** The first change since `before`, described, or `undefined`. */
-function findChange(before: Snapshot): string | undefined {
-  for (let i = 0; i < before.length; i++) {
-    const { label, target, keys, descriptors, exact } = before[i]!;
-    if (exact && ownKeys(target).length !== keys.length) return `${label} (properties added or removed)`;
-    for (let k = 0; k < keys.length; k++) {
-      if (!sameDescriptor(descriptors[k], getDescriptor(target, keys[k]!))) return `${label}.${String(keys[k])}`;
-    }
-  }
-  return undefined;
-}
-
-function protoChain(value: object): Array<[string, object]> {
-  const chain: Array<[string, object]> = [];
-  for (let p = getPrototypeOf(value); p !== null && p !== Object.prototype; p = getPrototypeOf(p)) chain.push(["expect(...) assertions", p]);
-  return chain;
-}
-
-const watched: Array<[string, object]> = [
-  ["globalThis", globalThis],
-  ["Object", Object],
-  ["Object.prototype", Object.prototype],
-  ["Function.prototype", Function.prototype],
-  ["Array.prototype", Array.prototype],
-  ["Promise", Promise],
-  ["Promise.prototype", Promise.prototype],
-  ["Reflect", Reflect],
-  ["JSON", JSON],
-  ["Error", Error],
-  ["String.prototype", String.prototype],
-  ["Number", Number],
-  ["Map.prototype", Map.prototype],
-  ["Set.prototype", Set.prototype],
-  ["expect", expect],
-  ...protoChain(expect(0) as object),
-];
-const pristine = snapshot(watched);
-
-/** Puts back every watched property, so the failure below travels through pristine promises. */
-function restore(before: Snapshot): void {
-  for (let i = 0; i < before.length; i++) {
-    const { target, keys, descriptors } = before[i]!;
-    for (let k = 0; k < keys.length; k++) {
-      const d = descriptors[k];
-      if (d !== undefined && !sameDescriptor(d, getDescriptor(target, keys[k]!))) {
-        try {
-          defineProperty(target, keys[k]!, d);
-        } catch {
-          // A frozen or non-configurable property: the failure is reported anyway.
-        }
-      }
-    }
-  }
-}
+const pristine = snapshot(watchedBuiltins());
 
 afterEach(() => {
   const change = findChange(pristine);

@@ -9,8 +9,12 @@ import { syncBuiltinESMExports } from "node:module";
 
 const PATCHED = Symbol.for("trio-workbook.grader.worker-permissions");
 
-/** Installs the wrapper in this thread (idempotent). */
-export function enforceWorkerPermissions(heapMb: number | undefined): void {
+/**
+ * Installs the wrapper in this thread (idempotent). `onWorker`, if given, is
+ * told of every worker started from this thread (the driver uses it to stop
+ * a worker stuck in a synchronous loop).
+ */
+export function enforceWorkerPermissions(heapMb: number | undefined, onWorker?: (worker: wt.Worker) => void): void {
   const current = wt.Worker as unknown as Record<symbol, boolean>;
   if (current[PATCHED]) return;
   const Original = wt.Worker;
@@ -20,6 +24,7 @@ export function enforceWorkerPermissions(heapMb: number | undefined): void {
       const { execArgv: _dropped, ...rest } = options;
       const limits = heapMb === undefined ? rest.resourceLimits : { ...rest.resourceLimits, maxOldGenerationSizeMb: heapMb };
       super(filename, { ...rest, resourceLimits: limits });
+      onWorker?.(this);
     }
   }
   (wt as { Worker: typeof wt.Worker }).Worker = PermissionWorker;
