@@ -46,8 +46,7 @@ export class CancelScope implements DeadlineTarget {
   readonly children = new Set<CancelScope>();
   /** @internal tasks whose innermost scope is this one */
   readonly tasks = new ScopeTaskList();
-  /** @internal in the deadline heap */ inHeap = false;
-  /** @internal */ heapGen = 0;
+  /** @internal see DeadlineTarget */ heapGen = 0;
   #abortController: AbortController | null = null;
 
   constructor(options: CancelScopeOptions = {}) {

@@ -3,10 +3,16 @@
  * a cancel scope to cancel. It is in the heap at most once at a time.
  */
 export interface DeadlineTarget {
-  /** @internal whether an active entry for it is in the heap */
-  inHeap: boolean;
-  /** @internal bumped on removal, so that stale entries are recognised */
+  /**
+   * @internal bumped when the target enters the heap and when it leaves it: odd
+   * while it has an active entry, and an entry whose generation differs is stale.
+   */
   heapGen: number;
+}
+
+/** Whether `target` has an active entry. */
+function inHeap(target: DeadlineTarget): boolean {
+  return (target.heapGen & 1) === 1;
 }
 
 /**
@@ -33,14 +39,14 @@ export class DeadlineHeap {
 
   /** Watches `deadline` for `target`, which must not be in the heap already. */
   add(deadline: number, target: DeadlineTarget): void {
-    target.inHeap = true;
+    this.remove(target); // keeps the generation odd exactly while in the heap
+    target.heapGen++;
     this.#push(deadline, this.#seq++, target.heapGen, target);
   }
 
   /** Stops watching `target`'s deadline (a no-op when it has none). */
   remove(target: DeadlineTarget): void {
-    if (!target.inHeap) return;
-    target.inHeap = false;
+    if (!inHeap(target)) return;
     target.heapGen++;
     this.#inactive++;
     // Stale entries pile up when scopes with far deadlines come and go in a
@@ -60,14 +66,13 @@ export class DeadlineHeap {
     if (!this.#targets.length || this.#deadlines[0]! > now) return undefined;
     const target = this.#targets[0]!;
     this.#popTop();
-    target.inHeap = false;
     target.heapGen++;
     return target;
   }
 
   #isStale(i: number): boolean {
     const target = this.#targets[i]!;
-    return !target.inHeap || target.heapGen !== this.#gens[i];
+    return target.heapGen !== this.#gens[i];
   }
 
   #dropStaleTop(): void {

@@ -44,6 +44,11 @@ const RESOLVED = Promise.resolve();
 /** Why the loop is idle: what its timer waits for. */
 type IdleKind = "none" | "deadline" | "blocked" | "autojump";
 
+/** What `Task.nextValue` holds when the next step raises instead of returning (rare: no field for it). */
+class ErrorToRaise {
+  constructor(readonly error: unknown) {}
+}
+
 function raiseCancel(): never {
   throw new Cancelled();
 }
@@ -196,7 +201,6 @@ export class Runner {
     task.schedulePoints++;
     task.checkCancelOnWake = checkCancel;
     task.nextValue = value;
-    task.nextIsError = false;
     this.#enqueue(task);
     if (this.#stepping === task) this.#endStep(task);
     return wake;
@@ -210,9 +214,11 @@ export class Runner {
     const state = task.state;
     if (state !== TaskState.Running && state !== TaskState.Foreign) return null;
     if (state === TaskState.Foreign) this.foreignCount--;
-    return new Promise<V>((resolve, reject) => {
+    // Only `resolve` is kept: a parked task holding both resolving functions
+    // costs ~70 bytes more, and 100,000 sleeping tasks are a workload we
+    // measure. Errors are delivered as a rejected promise to resolve with.
+    return new Promise<V>((resolve) => {
       task.resolveWake = resolve as (v: unknown) => void;
-      task.rejectWake = reject;
     });
   }
 
@@ -225,13 +231,7 @@ export class Runner {
     }
     task.abortFn = null;
     this.deadlines.remove(task);
-    if (isError(outcome)) {
-      task.nextIsError = true;
-      task.nextValue = outcome.error;
-    } else {
-      task.nextIsError = false;
-      task.nextValue = outcome.value;
-    }
+    task.nextValue = isError(outcome) ? new ErrorToRaise(outcome.error) : outcome.value;
     this.#enqueue(task);
   }
 
@@ -375,10 +375,10 @@ export class Runner {
       }
       return;
     }
-    let isError = task.nextIsError;
     let value = task.nextValue;
     task.nextValue = undefined;
-    task.nextIsError = false;
+    let isError = value instanceof ErrorToRaise;
+    if (isError) value = (value as ErrorToRaise).error;
     if (task.checkCancelOnWake) {
       task.checkCancelOnWake = false;
       task.cancelPoints++;
@@ -389,11 +389,8 @@ export class Runner {
       }
     }
     const resolve = task.resolveWake!;
-    const reject = task.rejectWake!;
     task.resolveWake = null;
-    task.rejectWake = null;
-    if (isError) reject(value);
-    else resolve(value);
+    resolve(isError ? Promise.reject(value) : value);
   }
 
   #endStep(task: Task): void {

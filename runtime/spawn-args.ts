@@ -1,5 +1,8 @@
 import { checkAsyncFunction } from "./validate.ts";
 
+/** Shared by every task started without arguments: one array fewer per task until it starts. */
+const NO_ARGS: unknown[] = Object.freeze([]) as unknown as unknown[];
+
 /** Options for spawning a task. */
 export interface SpawnOptions {
   /** The task's name, shown by instruments and errors. @default the function's name */
@@ -26,5 +29,5 @@ export function spawnArgs(
   }
   const fn = input[i];
   checkAsyncFunction(fn, what);
-  return { options, fn, args: input.slice(i + 1) };
+  return { options, fn, args: input.length > i + 1 ? input.slice(i + 1) : NO_ARGS };
 }

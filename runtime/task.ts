@@ -39,9 +39,8 @@ export class Task implements DeadlineTarget {
   readonly name: string;
   /** The nursery this task belongs to (`null` for the root task). */
   parentNursery: Nursery | null;
-  /** During `nursery.start`, the nursery the task will move to once it calls `started()`. */
-  eventualParentNursery: Nursery | null = null;
-  #childNurseries: Nursery[] | null = null;
+  /** What few tasks need, in one object made on first use: 100,000 sleeping tasks should stay small. */
+  #rare: RareTaskFields | null = null;
   /** Free for blocking primitives to note why the task is blocked (Trio's `custom_sleep_data`). */
   customSleepData: unknown = undefined;
 
@@ -54,17 +53,13 @@ export class Task implements DeadlineTarget {
   scope: CancelScope;
   /** @internal resolves the promise the task is parked on */
   resolveWake: ((value: unknown) => void) | null = null;
-  /** @internal rejects it */
-  rejectWake: ((error: unknown) => void) | null = null;
-  /** @internal what the next step delivers: a value, or an error when `nextIsError` */
+  /** @internal what the next step delivers: a value, or an error to raise (boxed by the runner) */
   nextValue: unknown = undefined;
-  /** @internal */ nextIsError = false;
   /** @internal the checkpoint that queued this step still has to check for cancellation */
   checkCancelOnWake = false;
   /** @internal */ abortFn: AbortFn | null = null;
-  /** @internal in the deadline heap while in `sleepUntil` */
-  inHeap = false;
-  /** @internal */ heapGen = 0;
+  /** @internal see DeadlineTarget: odd while in `sleepUntil` */
+  heapGen = 0;
   /** @internal links in the parent nursery's list of children */
   siblingPrev: Task | null = null;
   /** @internal */ siblingNext: Task | null = null;
@@ -77,8 +72,6 @@ export class Task implements DeadlineTarget {
   /** @internal counters for testing.assertCheckpoints */
   cancelPoints = 0;
   /** @internal */ schedulePoints = 0;
-  /** @internal called once when the task exits (e.g. to break the parking lots of locks it still holds) */
-  onExit: (() => void)[] | null = null;
 
   constructor(
     runner: Runner,
@@ -101,11 +94,33 @@ export class Task implements DeadlineTarget {
 
   /** Nurseries this task has open, outermost first. */
   get childNurseries(): Nursery[] {
-    // Made on first use: most tasks never open a nursery, and 100,000 sleeping tasks should stay small.
-    return (this.#childNurseries ??= []);
+    return ((this.#rare ??= new RareTaskFields()).childNurseries ??= []);
+  }
+
+  /** During `nursery.start`, the nursery the task will move to once it calls `started()`. */
+  get eventualParentNursery(): Nursery | null {
+    return this.#rare?.eventualParentNursery ?? null;
+  }
+  set eventualParentNursery(nursery: Nursery | null) {
+    (this.#rare ??= new RareTaskFields()).eventualParentNursery = nursery;
+  }
+
+  /** @internal called once when the task exits (e.g. to break the parking lots of locks it still holds) */
+  get onExit(): (() => void)[] | null {
+    return this.#rare?.onExit ?? null;
+  }
+  set onExit(hooks: (() => void)[] | null) {
+    (this.#rare ??= new RareTaskFields()).onExit = hooks;
   }
 
   toString(): string {
     return `<Task ${this.name}>`;
   }
+}
+
+/** The fields of {@link Task} that most tasks never use. */
+class RareTaskFields {
+  childNurseries: Nursery[] | null = null;
+  eventualParentNursery: Nursery | null = null;
+  onExit: (() => void)[] | null = null;
 }
