@@ -82,56 +82,60 @@ export class DeadlineHeap {
     }
   }
 
-  /** Whether (deadline, seq) comes before the entry at `i` (or before (d, s) when `i` is -1). */
-  #less(deadline: number, seq: number, i: number, d = this.#deadlines[i]!, s = this.#seqs[i]!): boolean {
-    return deadline < d || (deadline === d && seq < s);
-  }
-
-  #set(i: number, deadline: number, seq: number, gen: number, target: DeadlineTarget): void {
-    this.#deadlines[i] = deadline;
-    this.#seqs[i] = seq;
-    this.#gens[i] = gen;
-    this.#targets[i] = target;
-  }
-
-  #move(from: number, to: number): void {
-    this.#set(to, this.#deadlines[from]!, this.#seqs[from]!, this.#gens[from]!, this.#targets[from]!);
-  }
-
   #push(deadline: number, seq: number, gen: number, target: DeadlineTarget): void {
-    let i = this.#targets.length;
-    this.#set(i, deadline, seq, gen, target);
+    const deadlines = this.#deadlines;
+    const seqs = this.#seqs;
+    const gens = this.#gens;
+    const targets = this.#targets;
+    let i = targets.length;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.#less(deadline, seq, parent)) break;
-      this.#move(parent, i);
+      const d = deadlines[parent]!;
+      if (deadline > d || (deadline === d && seq > seqs[parent]!)) break;
+      deadlines[i] = d;
+      seqs[i] = seqs[parent]!;
+      gens[i] = gens[parent]!;
+      targets[i] = targets[parent]!;
       i = parent;
     }
-    this.#set(i, deadline, seq, gen, target);
+    deadlines[i] = deadline;
+    seqs[i] = seq;
+    gens[i] = gen;
+    targets[i] = target;
   }
 
   #popTop(): void {
-    const n = this.#targets.length - 1;
-    const deadline = this.#deadlines[n]!;
-    const seq = this.#seqs[n]!;
-    const gen = this.#gens[n]!;
-    const target = this.#targets[n]!;
-    this.#deadlines.pop();
-    this.#seqs.pop();
-    this.#gens.pop();
-    this.#targets.pop();
+    const deadlines = this.#deadlines;
+    const seqs = this.#seqs;
+    const gens = this.#gens;
+    const targets = this.#targets;
+    // The last entry takes the top's place and sinks to where it belongs.
+    const deadline = deadlines.pop()!;
+    const seq = seqs.pop()!;
+    const gen = gens.pop()!;
+    const target = targets.pop()!;
+    const n = targets.length;
     if (n === 0) return;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const child = r < n && this.#less(this.#deadlines[r]!, this.#seqs[r]!, l) ? r : l;
-      if (!this.#less(this.#deadlines[child]!, this.#seqs[child]!, -1, deadline, seq)) break;
-      this.#move(child, i);
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      if (right < n && (deadlines[right]! < deadlines[child]! || (deadlines[right] === deadlines[child] && seqs[right]! < seqs[child]!))) {
+        child = right;
+      }
+      const d = deadlines[child]!;
+      if (d > deadline || (d === deadline && seqs[child]! > seq)) break;
+      deadlines[i] = d;
+      seqs[i] = seqs[child]!;
+      gens[i] = gens[child]!;
+      targets[i] = targets[child]!;
       i = child;
     }
-    this.#set(i, deadline, seq, gen, target);
+    deadlines[i] = deadline;
+    seqs[i] = seq;
+    gens[i] = gen;
+    targets[i] = target;
   }
 
   #rebuild(): void {
