@@ -235,6 +235,13 @@ export class Runner {
     this.#enqueue(task);
   }
 
+  /** `reschedule(task)` for a task whose sleep just expired (it is out of the heap already). */
+  #wakeSleeper(task: Task): void {
+    task.abortFn = null;
+    task.nextValue = undefined;
+    this.#enqueue(task);
+  }
+
   #enqueue(task: Task): void {
     if (task.state !== TaskState.New) task.state = TaskState.Runnable;
     this.#runQueue.push(task);
@@ -295,7 +302,7 @@ export class Runner {
   #processDeadlines(): void {
     const now = this.clock.currentTime();
     for (let target = this.deadlines.popExpired(now); target; target = this.deadlines.popExpired(now)) {
-      if (target instanceof Task) this.reschedule(target);
+      if (target instanceof Task) this.#wakeSleeper(target);
       else (target as CancelScope).deadlineExpired();
     }
   }
