@@ -2,44 +2,26 @@
  * One browser test: Debian's Chromium, driven by playwright-core, against the real server.
  * Skipped where /usr/bin/chromium is absent (CI installs it).
  */
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportSite } from "../../runner/export/export-site.ts";
+import { hasChromium, useServedBrowser, warnIfNoChromium } from "./browser-harness.ts";
 import { FIXTURE_DECKS, serve, SLIDES, testApp, TOKEN } from "./helpers.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const RECORDED = "Recorded output, not a live run";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Skipping the browser test: ${CHROMIUM} is absent (install it with: apt-get install -y chromium).`);
+warnIfNoChromium("the browser tests");
 
 describe.skipIf(!hasChromium)("a deck in the browser", () => {
-  const { app, sessions } = testApp();
-  let base = "";
-  let close: () => Promise<void>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ base, close } = await serve(app));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    sessions.close();
-    await close?.();
-  });
+  const served = useServedBrowser();
 
   it("streams the first line while the block runs, and Stop shows its finally output", async () => {
-    const page = await browser.newPage();
+    const page = await served.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${base}/decks/browser?token=${TOKEN}#/1`);
+    await page.goto(`${served.base}/decks/browser?token=${TOKEN}#/1`);
     expect(new URL(page.url()).search).toBe("");
     const block = page.locator("section.present .exec-block");
     await block.locator(".exec-run").click();
@@ -57,8 +39,8 @@ describe.skipIf(!hasChromium)("a deck in the browser", () => {
   }, 60_000);
 
   it("shows the recorded output, marked as such, when the runner has gone away", async () => {
-    const second = await serve(app);
-    const page = await browser.newPage();
+    const second = await serve(served.app);
+    const page = await served.browser.newPage();
     try {
       await page.goto(`${second.base}/decks/browser?token=${TOKEN}#/1`);
       await page.waitForFunction(() => (window as unknown as { twbReady?: boolean }).twbReady === true);
@@ -76,9 +58,9 @@ describe.skipIf(!hasChromium)("a deck in the browser", () => {
   }, 60_000);
 
   it("shows each block's recording in PDF mode", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${base}/decks/browser?token=${TOKEN}`);
-    await page.goto(`${base}/decks/browser?print-pdf`);
+    const page = await served.browser.newPage();
+    await page.goto(`${served.base}/decks/browser?token=${TOKEN}`);
+    await page.goto(`${served.base}/decks/browser?print-pdf`);
     const output = page.locator(".exec-block .exec-output").first();
     await expect.poll(() => output.textContent(), { timeout: 20_000 }).toContain("tick 4");
     expect(await output.textContent()).toContain(RECORDED);
@@ -88,7 +70,7 @@ describe.skipIf(!hasChromium)("a deck in the browser", () => {
   it("opens a static export from file:// and shows recordings, replayed with Run", async () => {
     const outDir = path.join(mkdtempSync(path.join(os.tmpdir(), "twb-export-")), "dist");
     const result = await exportSite({ slidesDir: FIXTURE_DECKS, exercisesDir: path.join(FIXTURE_DECKS, "none"), outDir });
-    const page = await browser.newPage();
+    const page = await served.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(pathToFileURL(result.index).href);
@@ -107,10 +89,10 @@ describe.skipIf(!hasChromium)("a deck in the browser", () => {
   }, 60_000);
 
   it("edits a block in a code editor: keys stay in the editor, Ctrl+Enter runs the edited code, Reset restores it", async () => {
-    const page = await browser.newPage();
+    const page = await served.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${base}/decks/browser?token=${TOKEN}#/1`);
+    await page.goto(`${served.base}/decks/browser?token=${TOKEN}#/1`);
     await page.waitForFunction(() => (window as unknown as { twbReady?: boolean }).twbReady === true);
     const block = page.locator("section.present .exec-block");
     await block.locator(".exec-edit").click();
@@ -143,8 +125,8 @@ describe.skipIf(!hasChromium)("a deck in the browser", () => {
   }, 60_000);
 
   it("runs console lines in the deck's session, and Reset session forgets its definitions", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${base}/decks/browser?token=${TOKEN}#/1`);
+    const page = await served.browser.newPage();
+    await page.goto(`${served.base}/decks/browser?token=${TOKEN}#/1`);
     await page.waitForFunction(() => (window as unknown as { twbReady?: boolean }).twbReady === true);
     await page.keyboard.press("c");
     const input = page.locator(".twb-console .console-input");
@@ -167,8 +149,8 @@ describe.skipIf(!hasChromium)("a deck in the browser", () => {
   }, 60_000);
 
   it("keeps a long run's output on a 1280×720 slide, scrolling inside with the newest line in view", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${base}/decks/browser?token=${TOKEN}#/2`);
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${served.base}/decks/browser?token=${TOKEN}#/2`);
     await page.waitForFunction(() => (window as unknown as { twbReady?: boolean }).twbReady === true);
     const block = page.locator("section.present .exec-block");
     await block.locator(".exec-run").click();
@@ -190,29 +172,13 @@ describe.skipIf(!hasChromium)("a deck in the browser", () => {
 });
 
 describe.skipIf(!hasChromium)("the echo server demo (slides/00-demo.md)", () => {
-  const { app, sessions } = testApp({}, SLIDES);
-  let base = "";
-  let close: () => Promise<void>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ base, close } = await serve(app));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    sessions.close();
-    await close?.();
-  });
+  const served = useServedBrowser(SLIDES);
 
   it("serves until Stop, shows its port, echoes a client, and Stop shows its finally output", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 720 } });
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${base}/decks/00-demo?token=${TOKEN}`);
+    await page.goto(`${served.base}/decks/00-demo?token=${TOKEN}`);
     await page.waitForFunction(() => (window as unknown as { twbReady?: boolean }).twbReady === true);
     const slide = page.locator("section", { hasText: "An echo server, until Stop" });
     await page.evaluate(() => (window as unknown as { Reveal: { slide(h: number): void } }).Reveal.slide(document.querySelectorAll(".reveal .slides > section").length - 1));

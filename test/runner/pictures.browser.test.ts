@@ -2,48 +2,31 @@
  * The task tree and timeline pictures in the browser: the seeds' examples run live, and the
  * pictures have the lanes, boxes and marks they should. Skipped where /usr/bin/chromium is absent.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeckStore } from "../../runner/deck/deck-store.ts";
 import { recordDeck } from "../../runner/recording/record-deck.ts";
 import { recordOptions } from "../../runner/recording/record-options.ts";
 import { readRecording, recordingPath, writeRecording } from "../../runner/recording/recording.ts";
 import { SessionBundler } from "../../runner/session/session-bundle.ts";
+import { hasChromium, useServedBrowser, warnIfNoChromium } from "./browser-harness.ts";
 import { FIXTURE_DECKS, serve, testApp, TOKEN } from "./helpers.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Skipping the pictures browser test: ${CHROMIUM} is absent (install it with: apt-get install -y chromium).`);
+warnIfNoChromium("the pictures browser test");
 /** Where screenshots go when set, to look at the pictures. */
 const SHOTS = process.env["TWB_SCREENSHOTS"];
 
 describe.skipIf(!hasChromium)("pictures of a run", () => {
-  const { app, sessions } = testApp();
-  let base = "";
-  let close: () => Promise<void>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ base, close } = await serve(app));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    sessions.close();
-    await close?.();
-  });
+  const served = useServedBrowser();
 
   async function runSlide(slide: number): Promise<{ page: Page; block: ReturnType<Page["locator"]> }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${base}/decks/pictures?token=${TOKEN}#/${slide}`);
+    await page.goto(`${served.base}/decks/pictures?token=${TOKEN}#/${slide}`);
     await page.waitForFunction(() => (window as unknown as { twbReady?: boolean }).twbReady === true);
     const block = page.locator("section.present .exec-block");
     expect(await block.locator(".exec-pictures-toggle").getAttribute("aria-pressed")).toBe("true");
@@ -128,7 +111,7 @@ describe.skipIf(!hasChromium)("pictures of a run", () => {
 
     const recorded = testApp({}, dir);
     const server = await serve(recorded.app);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
       await page.goto(`${server.base}/decks/pictures?token=${TOKEN}`);
       await page.goto(`${server.base}/decks/pictures?print-pdf`);
