@@ -215,16 +215,6 @@ export class CancelScope implements DeadlineTarget {
     return split.empty ? { failed: false, error: undefined } : { failed: true, error: split.rest };
   }
 
-  /** @internal Called by the run loop when the deadline passes. */
-  deadlineExpired(): void {
-    this.cancel();
-  }
-
-  /** @internal */
-  get isActive(): boolean {
-    return this.#state === "active";
-  }
-
   /** @internal the root scope of a task tree */
   static root(): CancelScope {
     const scope = new CancelScope();

@@ -303,7 +303,7 @@ export class Runner {
     const now = this.clock.currentTime();
     for (let target = this.deadlines.popExpired(now); target; target = this.deadlines.popExpired(now)) {
       if (target instanceof Task) this.#wakeSleeper(target);
-      else (target as CancelScope).deadlineExpired();
+      else (target as CancelScope).cancel();
     }
   }
 
