@@ -528,10 +528,14 @@ export class Runner {
     const entry = { cushion, task };
     this.#waitingForBlocked.push(entry);
     const remove = () => (this.#waitingForBlocked = this.#waitingForBlocked.filter((w) => w !== entry));
-    return this.park(task, () => {
+    const wait = this.park(task, () => {
       remove();
       return Abort.SUCCEEDED;
     }, NaN, "waitAllTasksBlocked");
+    // A task running on its own after a foreign await may ask while the loop is idle:
+    // the idle timer was set without this waiter's cushion, so set it again.
+    if (this.#idle) this.#wake();
+    return wait;
   }
 
   // ------------------------------------------------------------------ exits

@@ -206,3 +206,20 @@ describe("the current task across foreign awaits", () => {
     });
   });
 });
+
+describe("waitAllTasksBlocked from a task running after a foreign await", () => {
+  it("wakes once everything is blocked, even when the loop was already idle", async () => {
+    // The task's step is stuck on a host timer, so the loop goes idle without it;
+    // when it then asks to wait, the loop must take its cushion into account.
+    const record: string[] = [];
+    await trio.run(async () => {
+      await trio.failAfter(10, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        record.push(`foreign: ${trio.lowlevel.currentStatistics().tasksAwaitingForeign}`);
+        await trio.testing.waitAllTasksBlocked();
+        record.push("woken");
+      });
+    });
+    expect(record).toEqual(["foreign: 1", "woken"]);
+  });
+});
